@@ -1,0 +1,37 @@
+"""Loads everything in content/ into typed objects, with every problem named by file and key.
+
+Each part has its own module and loader; this module only puts them together. A broken part
+never stops the kiosk: its loader falls back to something safe and notes the problem, which
+`kiosk check` prints and staff mode shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.core.fields import Problem
+from kiosk.core.programmes import WarmupLibrary, load_warmups
+from kiosk.core.studio import Slide, Studio, load_slides, load_studio
+from kiosk.core.terms import Terms, load_terms
+
+
+@dataclass(frozen=True)
+class Content:
+    directory: Path
+    studio: Studio
+    slides: tuple[Slide, ...]
+    warmups: WarmupLibrary
+    terms: Terms
+    problems: tuple[Problem, ...]
+
+
+def load_content(directory: Path) -> Content:
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        problems.append(Problem(str(directory), "", "content directory does not exist"))
+    studio = load_studio(directory, problems)
+    slides = load_slides(directory, problems)
+    warmups = load_warmups(directory, problems)
+    terms = load_terms(directory, problems)
+    return Content(directory, studio, slides, warmups, terms, tuple(problems))

@@ -1,0 +1,169 @@
+"""Reading content files into typed values, collecting every problem with its file and key.
+
+All content (studio, slides, exercises, programmes, terms) goes through here, so a broken
+file always gives the same kind of message: ``studio.toml: links.facebook.url: must be ...``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.key}" if self.key else self.file
+        return f"{where}: {self.message}"
+
+
+class _Missing:
+    pass
+
+
+MISSING: Any = _Missing()
+
+
+def read_toml(path: Path, problems: list[Problem], name: str | None = None) -> dict[str, Any] | None:
+    """Parse one TOML file; on failure note a problem naming the file and return None."""
+    label = name or path.name
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        problems.append(Problem(label, "", "file is missing"))
+    except tomllib.TOMLDecodeError as e:
+        problems.append(Problem(label, "", f"not valid TOML: {e}"))
+    except (OSError, UnicodeDecodeError) as e:
+        problems.append(Problem(label, "", f"cannot be read: {e}"))
+    return None
+
+
+@dataclass
+class Fields:
+    """Typed access to one TOML table. Each getter notes a problem and returns a fallback."""
+
+    table: Mapping[str, Any]
+    file: str
+    problems: list[Problem]
+    prefix: str = ""
+    _seen: set[str] = field(default_factory=set)
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def problem(self, name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.key(name), message))
+
+    def _get(self, name: str, default: Any, kinds: tuple[type, ...], what: str) -> Any:
+        self._seen.add(name)
+        if name not in self.table:
+            if default is MISSING:
+                self.problem(name, f"is missing (expected {what})")
+                return None
+            return default
+        value = self.table[name]
+        # bool is an int in Python; TOML keeps them apart, so do we
+        if isinstance(value, bool) and bool not in kinds:
+            self.problem(name, f"must be {what}, not true/false")
+            return None
+        if not isinstance(value, kinds):
+            self.problem(name, f"must be {what}, not {_describe(value)}")
+            return None
+        return value
+
+    def str(self, name: str, default: Any = MISSING, *, allow_empty: bool = False) -> str:
+        value = self._get(name, default, (str,), "text")
+        if value is None:
+            return "" if default is MISSING or default is None else str(default)
+        if not allow_empty and not value.strip():
+            self.problem(name, "must not be empty")
+        return str(value)
+
+    def int(self, name: str, default: Any = MISSING, *, minimum: int | None = None) -> int:
+        value = self._get(name, default, (int,), "a whole number")
+        if value is None:
+            return 0 if default is MISSING or default is None else int(default)
+        if minimum is not None and value < minimum:
+            self.problem(name, f"must be at least {minimum}, not {value}")
+            return minimum
+        return int(value)
+
+    def number(self, name: str, default: Any = MISSING, *, minimum: float | None = None) -> float:
+        value = self._get(name, default, (int, float), "a number")
+        if value is None:
+            return 0.0 if default is MISSING or default is None else float(default)
+        if minimum is not None and value < minimum:
+            self.problem(name, f"must be at least {minimum:g}, not {value:g}")
+            return float(minimum)
+        return float(value)
+
+    def bool(self, name: str, default: Any = MISSING) -> bool:
+        value = self._get(name, default, (bool,), "true or false")
+        return bool(value) if value is not None else bool(default is True)
+
+    def str_list(self, name: str, default: Any = MISSING) -> list[str]:
+        value = self._get(name, default, (list,), "a list of text")
+        if value is None:
+            return []
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                out.append(item)
+            else:
+                self.problem(f"{name}[{i}]", f"must be non-empty text, not {_describe(item)}")
+        return out
+
+    def url(self, name: str, default: Any = MISSING) -> str:
+        value = self.str(name, default)
+        if value and not is_web_url(value):
+            self.problem(name, f"must be an http:// or https:// link, not {value!r}")
+            return ""
+        return value
+
+    def table_(self, name: str, default: Any = MISSING) -> Fields:
+        value = self._get(name, default, (dict,), "a table")
+        return Fields(value if isinstance(value, dict) else {}, self.file, self.problems,
+                      self.key(name))
+
+    def tables(self, name: str, default: Any = MISSING) -> list[Fields]:
+        """An array of tables, e.g. ``[[slides]]``."""
+        value = self._get(name, default, (list,), "a list of tables")
+        out: list[Fields] = []
+        for i, item in enumerate(value or []):
+            key = f"{self.key(name)}[{i}]"
+            if isinstance(item, dict):
+                out.append(Fields(item, self.file, self.problems, key))
+            else:
+                self.problems.append(Problem(self.file, key, f"must be a table, not {_describe(item)}"))
+        return out
+
+    def unknown_keys(self) -> list[str]:
+        return [k for k in self.table if k not in self._seen]
+
+
+def is_web_url(value: str) -> bool:
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in value
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__

@@ -1,0 +1,1 @@
+"""The Textual user interface: a small App, its screens and widgets."""
