@@ -51,9 +51,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", metavar="DIR", help="data directory (default ./data, or $KIOSK_DATA_DIR)")
-    parser.add_argument("--content", metavar="DIR",
-                        help="content directory (default ./content, or $KIOSK_CONTENT_DIR)")
+    parser.add_argument(
+        "--data", metavar="DIR", help="data directory (default ./data, or $KIOSK_DATA_DIR)"
+    )
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        help="content directory (default ./content, or $KIOSK_CONTENT_DIR)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
 

@@ -32,7 +32,9 @@ def test_second_process_gets_a_clear_message_not_a_traceback(data_dir: Path) -> 
         assert DataDirLock.is_locked(data_dir)
         result = subprocess.run(
             [sys.executable, "-m", "kiosk.cli", "--data", str(data_dir), "run"],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode == 3
     assert "in use by another kiosk" in result.stderr
@@ -47,7 +49,9 @@ def test_write_atomic_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["members.json"]
 
 
-def test_write_atomic_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_atomic_failure_keeps_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "members.json"
     target.write_text("old")
 

@@ -32,7 +32,9 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-def read_toml(path: Path, problems: list[Problem], name: str | None = None) -> dict[str, Any] | None:
+def read_toml(
+    path: Path, problems: list[Problem], name: str | None = None
+) -> dict[str, Any] | None:
     """Parse one TOML file; on failure note a problem naming the file and return None."""
     label = name or path.name
     try:
@@ -80,7 +82,7 @@ class Fields:
             return None
         return value
 
-    def str(self, name: str, default: Any = MISSING, *, allow_empty: bool = False) -> str:
+    def text(self, name: str, default: Any = MISSING, *, allow_empty: bool = False) -> str:
         value = self._get(name, default, (str,), "text")
         if value is None:
             return "" if default is MISSING or default is None else str(default)
@@ -88,7 +90,7 @@ class Fields:
             self.problem(name, "must not be empty")
         return str(value)
 
-    def int(self, name: str, default: Any = MISSING, *, minimum: int | None = None) -> int:
+    def integer(self, name: str, default: Any = MISSING, *, minimum: int | None = None) -> int:
         value = self._get(name, default, (int,), "a whole number")
         if value is None:
             return 0 if default is MISSING or default is None else int(default)
@@ -106,11 +108,11 @@ class Fields:
             return float(minimum)
         return float(value)
 
-    def bool(self, name: str, default: Any = MISSING) -> bool:
+    def flag(self, name: str, default: Any = MISSING) -> bool:
         value = self._get(name, default, (bool,), "true or false")
         return bool(value) if value is not None else bool(default is True)
 
-    def str_list(self, name: str, default: Any = MISSING) -> list[str]:
+    def texts(self, name: str, default: Any = MISSING) -> list[str]:
         value = self._get(name, default, (list,), "a list of text")
         if value is None:
             return []
@@ -123,16 +125,17 @@ class Fields:
         return out
 
     def url(self, name: str, default: Any = MISSING) -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         if value and not is_web_url(value):
             self.problem(name, f"must be an http:// or https:// link, not {value!r}")
             return ""
         return value
 
-    def table_(self, name: str, default: Any = MISSING) -> Fields:
+    def sub(self, name: str, default: Any = MISSING) -> Fields:
         value = self._get(name, default, (dict,), "a table")
-        return Fields(value if isinstance(value, dict) else {}, self.file, self.problems,
-                      self.key(name))
+        return Fields(
+            value if isinstance(value, dict) else {}, self.file, self.problems, self.key(name)
+        )
 
     def tables(self, name: str, default: Any = MISSING) -> list[Fields]:
         """An array of tables, e.g. ``[[slides]]``."""
@@ -143,7 +146,8 @@ class Fields:
             if isinstance(item, dict):
                 out.append(Fields(item, self.file, self.problems, key))
             else:
-                self.problems.append(Problem(self.file, key, f"must be a table, not {_describe(item)}"))
+                problem = Problem(self.file, key, f"must be a table, not {_describe(item)}")
+                self.problems.append(problem)
         return out
 
     def unknown_keys(self) -> list[str]:

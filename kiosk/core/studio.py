@@ -35,8 +35,9 @@ class Slide:
 def load_studio(directory: Path, problems: list[Problem]) -> Studio:
     data = read_toml(directory / "studio.toml", problems) or {}
     f = Fields(data, "studio.toml", problems)
-    return Studio(name=f.str("name", "Fast Track EMS & Fitness"), address=f.str("address", ""),
-                  links=())
+    return Studio(
+        name=f.text("name", "Fast Track EMS & Fitness"), address=f.text("address", ""), links=()
+    )
 
 
 def load_slides(directory: Path, problems: list[Problem]) -> tuple[Slide, ...]:

@@ -17,7 +17,7 @@ def fsync_dir(directory: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same directory, fsync it, rename it over `path`, fsync the dir."""
+    """Write a temp file beside `path`, fsync it, rename it over `path`, fsync the directory."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
