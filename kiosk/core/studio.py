@@ -1,14 +1,90 @@
-"""The studio's facts (name, address, hours, links) and the front-desk slides.
+"""The studio's facts (name, address, hours, links, display settings) and the front-desk slides.
 
-PLACEHOLDER: the front-desk helper (issue 3) replaces this with the full loader.
+Read from ``studio.toml`` and ``slides.toml``. Every problem is noted with its file and key and
+the loader falls back to something safe, so a broken file never stops the kiosk. The opening-hours
+status ("Open now until 20:00") is worked out here from a given time, so it can be tested without
+a terminal.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.core.fields import Fields, Problem, read_toml
+
+STUDIO_FILE = "studio.toml"
+SLIDES_FILE = "slides.toml"
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+QR_STYLES = ("half", "full")
+
+# Slides must fit the text column of the smallest screen (80x24): about 40 columns by 9 lines.
+SLIDE_TITLE_MAX = 40
+SLIDE_BODY_MAX = 300
+CAPTION_MAX = 60
+NAME_MAX = 40
+ADDRESS_MAX = 80
+
+_PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """One opening period within a day. ``closes`` of 24:00 is stored as minute 1440."""
+
+    opens: int  # minutes after midnight
+    closes: int
+
+    @staticmethod
+    def clock_text(minutes: int) -> str:
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    def __str__(self) -> str:
+        return f"{self.clock_text(self.opens)}-{self.clock_text(self.closes)}"
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening periods for each weekday, Monday first. An empty day is a closed day."""
+
+    days: tuple[tuple[Period, ...], ...] = ((),) * 7
+
+    @property
+    def known(self) -> bool:
+        return any(self.days)
+
+    def status(self, now: datetime) -> str:
+        """What the front desk says about opening at ``now`` (local wall time)."""
+        if not self.known:
+            return ""
+        minute = now.hour * 60 + now.minute
+        today = self.days[now.weekday()]
+        for period in today:
+            if period.opens <= minute < period.closes:
+                return f"Open now until {_until_text(period.closes)}"
+        later = [p for p in today if p.opens > minute]
+        if later:
+            opens = Period.clock_text(later[0].opens)
+            if any(p.closes <= minute for p in today):
+                return f"Closed — opens again at {opens}"
+            return f"Opens today at {opens}"
+        for ahead in range(1, 8):
+            day = (now.weekday() + ahead) % 7
+            if self.days[day]:
+                name = "tomorrow" if ahead == 1 else WEEKDAYS[day].capitalize()
+                return f"Closed — opens {name} {Period.clock_text(self.days[day][0].opens)}"
+        return ""  # unreachable: known means some day has a period
+
+    def day_text(self, weekday: int) -> str:
+        periods = self.days[weekday]
+        return ", ".join(str(p) for p in periods) if periods else "closed"
+
+
+def _until_text(minutes: int) -> str:
+    return "midnight" if minutes >= 24 * 60 else Period.clock_text(minutes)
 
 
 @dataclass(frozen=True)
@@ -22,8 +98,13 @@ class Link:
 @dataclass(frozen=True)
 class Studio:
     name: str
-    address: str
-    links: tuple[Link, ...]
+    address: str = ""
+    hours: OpeningHours = OpeningHours()
+    links: tuple[Link, ...] = ()
+    slide_seconds: float = 10.0
+    result_seconds: int = 20
+    sound_command: str | None = None
+    qr_style: str = "half"
 
 
 @dataclass(frozen=True)
@@ -32,13 +113,121 @@ class Slide:
     body: str
 
 
+DEFAULT_NAME = "Fast Track EMS & Fitness"
+
+
 def load_studio(directory: Path, problems: list[Problem]) -> Studio:
-    data = read_toml(directory / "studio.toml", problems) or {}
-    f = Fields(data, "studio.toml", problems)
+    data = read_toml(directory / STUDIO_FILE, problems)
+    if data is None:
+        return Studio(name=DEFAULT_NAME)
+    f = Fields(data, STUDIO_FILE, problems)
+    name = f.text("name").strip() or DEFAULT_NAME
+    address = f.text("address").strip()
+    for key, value, most in (("name", name, NAME_MAX), ("address", address, ADDRESS_MAX)):
+        if len(value) > most:
+            f.problem(key, f"is {len(value)} characters; keep it to {most} to fit an 80x24 screen")
+    hours = _load_hours(f.sub("hours")) if "hours" in data else OpeningHours()
+    if "hours" not in data:
+        f.problem("hours", "is missing (expected a table with a line for each weekday)")
+    links = _load_links(f)
+    slide_seconds = f.number("slide_seconds", 10.0, minimum=3.0)
+    result_seconds = f.integer("result_seconds", 20, minimum=5)
+    sound = f.text("sound_command", "", allow_empty=True).strip() or None
+    qr_style = f.text("qr_style", "half").strip()
+    if qr_style not in QR_STYLES:
+        f.problem("qr_style", f'must be "half" or "full", not {qr_style!r}')
+        qr_style = "half"
+    _unknown(f)
     return Studio(
-        name=f.text("name", "Fast Track EMS & Fitness"), address=f.text("address", ""), links=()
+        name=name,
+        address=address,
+        hours=hours,
+        links=links,
+        slide_seconds=slide_seconds,
+        result_seconds=result_seconds,
+        sound_command=sound,
+        qr_style=qr_style,
     )
 
 
+def _load_hours(f: Fields) -> OpeningHours:
+    days: list[tuple[Period, ...]] = []
+    for day in WEEKDAYS:
+        text = f.text(day, allow_empty=True)
+        days.append(_parse_day(text, f, day))
+    _unknown(f)
+    return OpeningHours(tuple(days))
+
+
+def _parse_day(text: str, f: Fields, day: str) -> tuple[Period, ...]:
+    if text.strip().lower() in ("closed", ""):
+        return ()
+    periods: list[Period] = []
+    for part in text.split(","):
+        match = _PERIOD.match(part)
+        if not match:
+            f.problem(day, f'must be like "07:00-20:00" or "closed", not {text!r}')
+            return ()
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+            f.problem(day, f"has a time that does not exist: {part.strip()!r}")
+            return ()
+        period = Period(h1 * 60 + m1, h2 * 60 + m2)
+        if period.closes <= period.opens:
+            f.problem(day, f"closes before it opens: {part.strip()!r}")
+            return ()
+        if periods and period.opens < periods[-1].closes:
+            f.problem(day, "periods must be in order and must not overlap")
+            return ()
+        periods.append(period)
+    return tuple(periods)
+
+
+def _load_links(f: Fields) -> tuple[Link, ...]:
+    links: list[Link] = []
+    seen: set[str] = set()
+    for lf in f.tables("links"):
+        link_id = lf.text("id").strip()
+        title = lf.text("title").strip()
+        caption = lf.text("caption").strip()
+        url = lf.url("url").strip()
+        if len(caption) > CAPTION_MAX:
+            lf.problem("caption", f"is {len(caption)} characters; keep it to {CAPTION_MAX}")
+        if link_id in seen:
+            lf.problem("id", f"{link_id!r} is used by another link")
+        seen.add(link_id)
+        _unknown(lf)
+        # a link with a bad or missing address is left out: a QR code must never mislead
+        if url:
+            links.append(Link(link_id or f"link-{len(links) + 1}", title or url, caption, url))
+    return tuple(links)
+
+
 def load_slides(directory: Path, problems: list[Problem]) -> tuple[Slide, ...]:
-    return ()
+    data = read_toml(directory / SLIDES_FILE, problems)
+    if data is None:
+        return ()
+    f = Fields(data, SLIDES_FILE, problems)
+    slides: list[Slide] = []
+    for sf in f.tables("slides"):
+        title = sf.text("title").strip()
+        body = " ".join(sf.text("body").split())
+        if len(title) > SLIDE_TITLE_MAX:
+            sf.problem("title", f"is {len(title)} characters; keep it to {SLIDE_TITLE_MAX}")
+        if len(body) > SLIDE_BODY_MAX:
+            sf.problem(
+                "body",
+                f"is {len(body)} characters; keep it to {SLIDE_BODY_MAX} to fit an 80x24 screen",
+            )
+        _unknown(sf)
+        if title or body:
+            slides.append(Slide(title, body))
+    _unknown(f)
+    if not slides and isinstance(data.get("slides"), list):
+        f.problem("slides", "has no slides")
+    return tuple(slides)
+
+
+def _unknown(f: Fields) -> None:
+    for key in f.unknown_keys():
+        f.problem(key, "is not a known setting (a typo?)")

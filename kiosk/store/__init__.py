@@ -1,6 +1,7 @@
 """The only code that touches TinyDB and files under the data directory."""
 
 from kiosk.store.lock import DataDirLocked
-from kiosk.store.store import Store
+from kiosk.store.storage import DamagedFile
+from kiosk.store.store import DuplicateMember, Store
 
-__all__ = ["DataDirLocked", "Store"]
+__all__ = ["DamagedFile", "DataDirLocked", "DuplicateMember", "Store"]

@@ -6,13 +6,17 @@ store and a frozen clock.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
 from kiosk.store import Store
 from kiosk.ui import messages
+from kiosk.ui.screens.checkin import SCANNER_ENTER, LookupScreen, open_look_up
 from kiosk.ui.screens.front_desk import FrontDeskScreen
+from kiosk.ui.screens.register import RegisterScreen
+from kiosk.ui.screens.warmup_menu import open_warmups
 
 
 class KioskApp(App[int]):
@@ -30,13 +34,27 @@ class KioskApp(App[int]):
         self.push_screen(FrontDeskScreen(self.content, self.clock))
 
     def on_open_check_in(self, message: messages.OpenCheckIn) -> None:
-        pass  # issue 4 opens the check-in look-up here
+        if message.text == SCANNER_ENTER:
+            if isinstance(self.screen, LookupScreen):
+                self.screen.type_ahead_enter()
+            return
+        if isinstance(self.screen, LookupScreen):  # a fast typist or a scanner got there first
+            self.screen.type_ahead(message.text)
+            return
+        open_look_up(self, message.text)
+
+    def on_key(self, event: events.Key) -> None:
+        # A scanner types a code and Enter faster than the look-up opens: the Enter bubbles up
+        # from the front desk, so send it back round behind the letters it is still passing on.
+        if event.key == "enter" and isinstance(self.screen, FrontDeskScreen):
+            self.screen.post_message(messages.OpenCheckIn(SCANNER_ENTER))
 
     def on_open_registration(self, message: messages.OpenRegistration) -> None:
-        pass  # issue 4
+        if not isinstance(self.screen, RegisterScreen):
+            self.push_screen(RegisterScreen(self.content.terms, self.clock))
 
     def on_open_warmups(self, message: messages.OpenWarmups) -> None:
-        pass  # issue 5
+        open_warmups(self, message.programme_id)
 
     def on_open_staff(self, message: messages.OpenStaff) -> None:
         pass  # issue 6

@@ -1,23 +1,268 @@
 """The front-desk display shown when nobody is using the kiosk.
 
-PLACEHOLDER: the front-desk helper (issue 3) builds the real display.
+Studio name, a live clock, today's opening hours, the address, rotating slides and QR codes for
+the studio's links. What is shown is derived from the injected clock (which slide, which codes),
+so one timer a second keeps it all current and a test moves a FakeClock instead of waiting.
+
+Typing a letter or digit starts the check-in look-up; F2 or the Warm-up button opens the
+warm-ups; F12, or five taps on the studio name, asks for staff mode.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
+from kiosk.core.studio import Link
+from kiosk.ui import messages
+from kiosk.ui.widgets.clock import WallClock
+from kiosk.ui.widgets.qr import QRCode, code_size
+from kiosk.ui.widgets.slides import SlideView
+
+HINT = "Type your name or phone to check in · F2 warm-up"
+INFO_MIN_WIDTH = 36  # the text column never gets narrower than this
+INFO_MIN_ROWS = 12  # text above the codes when they sit below it
+CAPTION_ROWS = 2
+GAP_COLUMNS = 2
+GAP_ROWS = 1
+# codes are worked out this long after mounting, one every 50 ms: the first frame goes out first
+CODES_AFTER = 0.25
+TAPS_FOR_STAFF = 5
+TAP_WINDOW = 4.0  # seconds in which the taps must come
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """Where the QR codes go for one screen size."""
+
+    columns: int
+    rows: int
+    stacked: bool  # codes below the text instead of beside it
+    qr_style: str
+    slot_width: int
+    slot_height: int
+
+    @property
+    def shown(self) -> int:
+        return self.columns * self.rows
+
+
+def arrange(width: int, height: int, links: tuple[Link, ...], qr_style: str) -> Arrangement:
+    """Show as many codes as fit (at most all of them); the rest take turns."""
+    best = Arrangement(0, 0, False, qr_style, 0, 0)
+    if not links:
+        return best
+    main_height = height - 1  # the hint line
+    main_width = width - 2  # the screen's side padding
+    # the full style falls back to half blocks when not even one full-size code fits
+    for style in (qr_style, "half") if qr_style != "half" else ("half",):
+        code = max((code_size(link.url, style) for link in links), key=lambda s: s.area)
+        sw, sh = code.width, code.height + CAPTION_ROWS
+        options = [
+            (main_width - INFO_MIN_WIDTH - GAP_COLUMNS, main_height, False),
+            (main_width, main_height - INFO_MIN_ROWS - GAP_ROWS, True),
+        ]
+        for avail_w, avail_h, stacked in options:
+            cols = max(0, (avail_w + GAP_COLUMNS) // (sw + GAP_COLUMNS))
+            rows = max(0, (avail_h + GAP_ROWS) // (sh + GAP_ROWS))
+            if cols * rows == 0:
+                continue
+            shown = min(len(links), cols * rows)
+            # as few columns as will do, leaving the most room for text
+            rows = min(rows, shown)
+            cols = math.ceil(shown / rows)
+            rows = math.ceil(shown / cols)
+            option = Arrangement(cols, rows, stacked, style, sw, sh)
+            if min(option.shown, len(links)) > min(best.shown, len(links)):
+                best = option
+        if best.shown:
+            return best
+    return best
+
+
+class StudioName(Static):
+    class Tapped(Message):
+        """The studio name was tapped (part of the touch path to staff mode)."""
+
+    def on_click(self, event: events.Click) -> None:
+        self.post_message(self.Tapped())
+
+
+class WarmupButton(Static):
+    """A one-line button drawn with plain text and colour (no border glyphs for the console)."""
+
+    class Pressed(Message):
+        """The Warm-up button was clicked or tapped."""
+
+    def on_click(self, event: events.Click) -> None:
+        self.post_message(self.Pressed())
 
 
 class FrontDeskScreen(Screen[None]):
+    CSS_PATH = "front_desk.tcss"
+    BINDINGS = [  # noqa: RUF012 (Textual's own pattern)
+        Binding("f2", "warmups", "Warm-up", show=False),
+        Binding("f12", "staff", "Staff", show=False),
+    ]
+
     def __init__(self, content: Content, clock: Clock) -> None:
         super().__init__()
         self.content = content
         self.clock = clock
+        self.studio = content.studio
+        self.links = content.studio.links
+        self.started = clock.monotonic()
+        self.arrangement = Arrangement(0, 0, False, self.studio.qr_style, 0, 0)
+        self.taps: list[float] = []
+        self.shown_hours = self.hours_text()
+        self._arranged = False
+        self._ticking = False
+        self.slots: list[Widget] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(self.content.studio.name, id="studio-name", markup=False)
+        # the first arrangement is set here, so the first layout is already the right one
+        size = self.app.size
+        self.arrangement = arrange(size.width, size.height, self.links, self.studio.qr_style)
+        with Container(id="main", classes="-stacked" if self.arrangement.stacked else ""):
+            with Vertical(id="info"):
+                yield StudioName(self.studio.name, id="studio-name", markup=False)
+                yield WallClock(self.clock, id="clock")
+                yield Static(self.shown_hours, id="hours", markup=False)
+                if self.studio.address:
+                    yield Static(self.studio.address, id="address", markup=False)
+                yield SlideView(self.content.slides, id="slide")
+            with Container(id="codes"):
+                style = self.arrangement.qr_style
+                for i, link in enumerate(self.links):
+                    with Vertical(classes="code", id=f"code-{i}") as slot:
+                        slot.display = i < self.arrangement.shown
+                        yield QRCode(link.url, qr_style=style, defer=CODES_AFTER + i / 20)
+                        yield Static(link.caption or link.title, classes="caption", markup=False)
+        with Horizontal(id="hint-bar"):
+            yield Static(HINT, id="hint", markup=False)
+            yield WarmupButton(" Warm-up ", id="warmup", markup=False)
+            yield Static("F12 staff", id="staff-hint", markup=False)
+
+    def on_mount(self) -> None:
+        # looked up once: the tick runs every second for as long as the kiosk is up
+        self.wall_clock = self.query_one(WallClock)
+        self.hours = self.query_one("#hours", Static)
+        self.slide = self.query_one(SlideView)
+        self.slots = list(self.query(".code"))
+        self.apply_arrangement()
+        self._ticking = True
+        self.tick()
+        # start the once-a-second tick on the next whole second so the seconds change on time
+        fraction = self.clock.now().microsecond / 1_000_000
+        self.set_timer(1.0 - fraction, self._start_ticking)
+
+    def _start_ticking(self) -> None:
+        self.tick()
+        self.set_interval(1.0, self.tick)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if not self._ticking:
+            return  # on_mount arranges the first time
+        self.apply_arrangement()
+        self.show_codes()
+
+    def on_screen_resume(self) -> None:
+        self.tick()
+
+    # --- what is shown, derived from the clock ----------------------------------------------
+
+    def hours_text(self) -> str:
+        return self.studio.hours.status(self.clock.now())
+
+    def step(self, seconds: float) -> int:
+        return int((self.clock.monotonic() - self.started) // seconds)
+
+    def tick(self) -> None:
+        """Bring everything up to the clock's time. Only what changed is redrawn."""
+        if not self._ticking:
+            return  # not mounted yet
+        if self.app.screen is not self:
+            # hidden under another screen, whose redraws would still pay for these (Textual
+            # redraws the screen just below the top one); on_screen_resume catches up
+            return
+        self.wall_clock.tick()
+        text = self.hours_text()
+        if text != self.shown_hours:
+            self.shown_hours = text
+            self.hours.update(text)
+        self.slide.show(self.step(self.studio.slide_seconds))
+        self.show_codes()
+
+    def show_codes(self) -> None:
+        shown = self.arrangement.shown
+        n = len(self.links)
+        # codes take turns more slowly than slides: a phone needs time to be got out
+        offset = 0 if shown >= n else (self.step(2 * self.studio.slide_seconds) * shown) % n
+        visible = {(offset + i) % n for i in range(min(shown, n))}
+        for i, slot in enumerate(self.slots):
+            want = i in visible
+            if slot.display != want:
+                slot.display = want
+
+    def apply_arrangement(self) -> None:
+        a = arrange(self.size.width, self.size.height, self.links, self.studio.qr_style)
+        if a == self.arrangement and self._arranged:
+            return
+        self.arrangement = a
+        self._arranged = True
+        main = self.query_one("#main")
+        codes = self.query_one("#codes")
+        main.set_class(a.stacked, "-stacked")
+        codes.display = a.shown > 0
+        if not a.shown:
+            return
+        for qr in self.query(QRCode):
+            qr.set_style(a.qr_style)
+        codes.styles.grid_size_columns = a.columns
+        codes.styles.grid_size_rows = a.rows
+        codes.styles.grid_columns = str(a.slot_width)
+        codes.styles.grid_rows = str(a.slot_height)
+        width = a.columns * a.slot_width + (a.columns - 1) * GAP_COLUMNS
+        codes.styles.width = width
+        codes.styles.height = a.rows * a.slot_height + (a.rows - 1) * GAP_ROWS
+        # below the text the codes are centred; beside it they keep a gap from the text
+        left = (self.size.width - 2 - width) // 2 if a.stacked else GAP_COLUMNS
+        codes.styles.margin = (GAP_ROWS if a.stacked else 0, 0, 0, left)
+
+    # --- input ----------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character
+        if char and len(char) == 1 and char.isalnum():
+            event.stop()
+            event.prevent_default()
+            # the first key goes along so the client does not have to type it twice
+            self.post_message(messages.OpenCheckIn(text=char))
+
+    def on_warmup_button_pressed(self, event: WarmupButton.Pressed) -> None:
+        event.stop()
+        self.action_warmups()
+
+    def on_studio_name_tapped(self, event: StudioName.Tapped) -> None:
+        now = self.clock.monotonic()
+        self.taps = [t for t in self.taps if now - t <= TAP_WINDOW] + [now]
+        if len(self.taps) >= TAPS_FOR_STAFF:
+            self.taps = []
+            self.action_staff()
+
+    def action_warmups(self) -> None:
+        self.post_message(messages.OpenWarmups())
+
+    def action_staff(self) -> None:
+        self.post_message(messages.OpenStaff())

@@ -1,0 +1,233 @@
+"""Deciding a check-in: which pack it uses, whether it is allowed, what the trainer must know.
+
+API:
+    result = decide_check_in(member, kind, now, last=store.last_visit(code, kind),
+                             readiness=Readiness(...), override=False)
+    store.record_check_in(result)      # writes result.visit and result.pack, durably
+    result.outcome: Outcome            # CHECKED_IN, ALREADY_TODAY, PACK_USED_UP, PACK_EXPIRED,
+                                       # NO_PACK, SEE_TRAINER
+    result.recorded -> bool            # True when result.visit is to be recorded
+    result.first_ems, result.days_since_last_ems, result.short_gap, result.unprepared
+    result.sessions_left, result.expires_soon, result.warnings (plain sentences)
+    kinds_available(member, today) -> list[tuple[PackKind, int]]   # for "which session today?"
+    prep_card(kind) -> tuple[str, ...]                              # after a check-in
+    with_pack(member, pack) -> Member
+
+Rules (issue 4):
+- One visit per member, per kind, per day: a second check-in is ALREADY_TODAY, nothing recorded.
+- The pack used is the member's pack of that kind with sessions left and not expired, the one
+  that expires first. None of that kind at all: NO_PACK (see the front desk). Packs only used up
+  or only expired: PACK_USED_UP / PACK_EXPIRED, not recorded unless staff override (then the
+  visit is flagged OVERRIDE and takes a session from an expired pack that still has some).
+- EMS only: a yes to readiness question 1 or 2, or the member's "see trainer before EMS" flag,
+  gives SEE_TRAINER. That visit IS recorded and charged, flagged SEE_TRAINER: the client is here
+  for their session and the trainer decides with them; staff can remove the visit.
+- EMS only: first EMS visit ever is flagged FIRST_EMS; under 4 days since the last EMS visit is
+  checked in all the same, with advice, and flagged SHORT_GAP.
+- Warnings when 2 or fewer sessions are left after this one, or the pack expires within 14 days.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
+from kiosk.core.screening import Readiness
+
+MIN_EMS_GAP_DAYS = 4
+FEW_SESSIONS = 2
+EXPIRY_WARNING_DAYS = 14
+
+
+class Outcome(StrEnum):
+    CHECKED_IN = "checked_in"
+    ALREADY_TODAY = "already_today"
+    PACK_USED_UP = "pack_used_up"
+    PACK_EXPIRED = "pack_expired"
+    NO_PACK = "no_pack"
+    SEE_TRAINER = "see_trainer"
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What a check-in decided. Nothing is on disk until `store.record_check_in(result)`."""
+
+    outcome: Outcome
+    member_code: str
+    kind: PackKind
+    visit: Visit | None = None  # to record; None when nothing is recorded
+    pack: Pack | None = None  # the pack after this visit's session is taken; None if none charged
+    first_ems: bool = False
+    days_since_last_ems: int | None = None
+    short_gap: bool = False
+    unprepared: bool = False  # said no to "water, and no heavy meal in the last 2 hours"
+    sessions_left: int | None = None  # on the pack used, after this visit
+    expires: date | None = None  # of the pack used
+    expires_soon: bool = False
+    override: bool = False
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def recorded(self) -> bool:
+        return self.visit is not None
+
+    @property
+    def few_sessions_left(self) -> bool:
+        return self.sessions_left is not None and self.sessions_left <= FEW_SESSIONS
+
+
+def new_visit_id(now: datetime) -> str:
+    """Sortable by time, unique, and naming its month: "20261123T100000-3f9a1c2b"."""
+    return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def usable(pack: Pack, today: date) -> bool:
+    return pack.sessions_left > 0 and not expired(pack, today)
+
+
+def expired(pack: Pack, today: date) -> bool:
+    return pack.expires is not None and pack.expires < today
+
+
+def pack_for(member: Member, kind: PackKind, today: date) -> Pack | None:
+    """The pack a `kind` session uses: sessions left, not expired, the soonest to expire."""
+    ok = [p for p in member.packs if p.kind == kind and usable(p, today)]
+    ok.sort(key=lambda p: p.expires or date.max)
+    return ok[0] if ok else None
+
+
+def kinds_available(member: Member, today: date) -> list[tuple[PackKind, int]]:
+    """Kinds the member has sessions for today, with how many, in PackKind order."""
+    left = dict.fromkeys(PackKind, 0)
+    for p in member.packs:
+        if usable(p, today):
+            left[p.kind] += p.sessions_left
+    return [(kind, n) for kind, n in left.items() if n > 0]
+
+
+def with_pack(member: Member, pack: Pack) -> Member:
+    """The member with `pack` in place of their pack of the same id."""
+    return replace(member, packs=tuple(pack if p.id == pack.id else p for p in member.packs))
+
+
+def _sessions(n: int) -> str:
+    return "No sessions" if n == 0 else f"{n} session" + ("" if n == 1 else "s")
+
+
+def decide_check_in(
+    member: Member,
+    kind: PackKind,
+    now: datetime,
+    *,
+    last: Visit | None,
+    readiness: Readiness | None = None,
+    override: bool = False,
+    visit_id: str | None = None,
+) -> CheckIn:
+    """Decide `member`'s check-in for a `kind` session at `now`.
+
+    `last` is their latest visit of this kind (store.last_visit(code, kind)); for EMS it also
+    gives the days since the last EMS session. `readiness` is asked for EMS only (None counts
+    as all well). `override` is staff letting a blocked check-in through.
+    """
+    today = now.date()
+    code = member.code
+    if last is not None and last.at.date() == today:
+        return CheckIn(Outcome.ALREADY_TODAY, code, kind)
+
+    flags: set[VisitFlag] = set()
+    pack = pack_for(member, kind, today)
+    if pack is None:
+        of_kind = [p for p in member.packs if p.kind == kind]
+        if not of_kind:
+            blocked = Outcome.NO_PACK
+        elif any(p.sessions_left > 0 for p in of_kind):
+            blocked = Outcome.PACK_EXPIRED
+        else:
+            blocked = Outcome.PACK_USED_UP
+        if not override:
+            return CheckIn(blocked, code, kind)
+        flags.add(VisitFlag.OVERRIDE)
+        left = [p for p in of_kind if p.sessions_left > 0]
+        left.sort(key=lambda p: p.expires or date.max, reverse=True)
+        pack = left[0] if left else None  # an expired pack with sessions still pays
+
+    first_ems = False
+    days: int | None = None
+    short_gap = False
+    see_trainer = False
+    unprepared = False
+    if kind is PackKind.EMS:
+        if last is None:
+            first_ems = True
+            flags.add(VisitFlag.FIRST_EMS)
+        else:
+            days = (today - last.at.date()).days
+            short_gap = days < MIN_EMS_GAP_DAYS
+            if short_gap:
+                flags.add(VisitFlag.SHORT_GAP)
+        answers = readiness or Readiness()
+        see_trainer = member.see_trainer or answers.see_trainer
+        unprepared = not answers.prepared
+        if see_trainer:
+            flags.add(VisitFlag.SEE_TRAINER)
+
+    used = replace(pack, sessions_left=pack.sessions_left - 1) if pack is not None else None
+    warnings: list[str] = []
+    if short_gap:
+        warnings.append(
+            f"At least {MIN_EMS_GAP_DAYS} days between EMS sessions is recommended, "
+            "so your muscles can recover. Your trainer will know."
+        )
+    expires_soon = False
+    if used is not None:
+        if used.sessions_left <= FEW_SESSIONS:
+            warnings.append(f"{_sessions(used.sessions_left)} left on your {kind} pack.")
+        if used.expires is not None and used.expires - today <= timedelta(EXPIRY_WARNING_DAYS):
+            expires_soon = used.expires >= today
+            if expires_soon:
+                warnings.append(f"Your {kind} pack expires on {used.expires:%-d %B %Y}.")
+    visit = Visit(
+        visit_id or new_visit_id(now),
+        code,
+        now,
+        kind,
+        pack.id if pack is not None else None,
+        frozenset(flags),
+    )
+    return CheckIn(
+        Outcome.SEE_TRAINER if see_trainer else Outcome.CHECKED_IN,
+        code,
+        kind,
+        visit,
+        used,
+        first_ems=first_ems,
+        days_since_last_ems=days,
+        short_gap=short_gap,
+        unprepared=unprepared,
+        sessions_left=used.sessions_left if used is not None else None,
+        expires=used.expires if used is not None else None,
+        expires_soon=expires_soon,
+        override=override and VisitFlag.OVERRIDE in flags,
+        warnings=tuple(warnings),
+    )
+
+
+PREP_CARD: tuple[str, ...] = (
+    "Drink a glass of water before you start.",
+    "No heavy meal in the 2 hours before your session.",
+    "No body lotion or oil today: the pads need clean, dry skin.",
+    "Your trainer will call you when your session is ready to start.",
+)
+PREP_CARD_OTHER: tuple[str, ...] = (
+    "Have some water to hand.",
+    "Your trainer will call you when your session is ready to start.",
+)
+
+
+def prep_card(kind: PackKind) -> tuple[str, ...]:
+    """What to do before the session. No booking system: no start time is made up."""
+    return PREP_CARD if kind is PackKind.EMS else PREP_CARD_OTHER

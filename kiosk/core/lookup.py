@@ -1,0 +1,188 @@
+"""Private member look-up at the kiosk: by name, by the end of a phone number, or by member code.
+
+API:
+    index = MemberIndex(store.members())       # once; build a new one when members change
+    index.by_code(text) -> str | None           # exact member code (a scanner types it + Enter)
+    index.search(text) -> list[Match]           # at most 5, each Match(code, label), best first
+    redact(member) -> str                       # "Sarah K. · phone ending 21"
+
+What the public side may see is only ever `Match.label`: a first name, a last initial and the
+last two phone digits. Nothing is found before 3 characters. A name is matched tolerantly
+(accents folded, typos and word order forgiven, via rapidfuzz); digits match the end of a phone
+number (4 or more) or a whole number; a member code matches exactly, without fuzziness.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from kiosk.core.members import Member
+from kiosk.core.phone import digits_of, normalise_phone
+
+MIN_CHARS = 3  # nothing is shown for fewer typed characters
+MAX_MATCHES = 5
+MIN_PHONE_DIGITS = 4
+QUERY_MAX = 60  # no name is longer; a 10 kB paste is cut, not searched
+WORD_CUTOFF = 75.0  # rapidfuzz ratio (0-100) a typed word must reach against a name's word
+LABEL_NAME_MAX = 24
+
+_PHONE_TYPING = re.compile(r"[0-9+()\-. ]+")
+
+
+@dataclass(frozen=True)
+class Match:
+    """One look-up result: the code to check in with, and the only text the screen may show."""
+
+    code: str
+    label: str  # redacted: "Sarah K. · phone ending 21"
+
+
+def fold(text: str) -> str:
+    """Lower case, accents off, letters and digits only: "Zoë O'Neil" -> "zoe o neil"."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+def code_key(text: str) -> str:
+    """A member code as compared: case, spaces and dashes ignored ("ft-7k3q9m" == "FT 7K3Q9M")."""
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+def plain(text: str, limit: int) -> str:
+    """User text made safe to show: control and format characters out, whitespace single, cut."""
+    kept = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
+    kept = " ".join(kept.split())
+    return kept if len(kept) <= limit else kept[: limit - 1] + "…"
+
+
+def redact(member: Member) -> str:
+    """How a member is shown to the public: first name, last initial, last two phone digits."""
+    first = plain(member.first_name, LABEL_NAME_MAX) or "Member"
+    last = plain(member.last_name, LABEL_NAME_MAX)
+    name = f"{first} {last[0]}." if last else first
+    digits = digits_of(member.phone)
+    return f"{name} · phone ending {digits[-2:]}" if len(digits) >= 2 else name
+
+
+class MemberIndex:
+    """Members prepared once for searching, so a keystroke costs one fuzzy pass and no set-up.
+
+    Build it from `store.members()` when the screen opens and again after a member changes.
+    """
+
+    def __init__(self, members: Iterable[Member]) -> None:
+        self._members = list(members)
+        self._labels = [redact(m) for m in self._members]
+        self._names = [fold(f"{m.first_name} {m.last_name}") for m in self._members]
+        # every word of every name (and each two neighbours run together, so "oneil" finds
+        # "O'Neil"), with the members it belongs to: a keystroke scores a few thousand short
+        # words, not 5,000 whole names
+        postings: dict[str, set[int]] = defaultdict(set)
+        for i, name in enumerate(self._names):
+            words = name.split()
+            for w in words:
+                postings[w].add(i)
+            for a, b in itertools.pairwise(words):
+                postings[a + b].add(i)
+        self._words = sorted(postings)
+        self._postings = [sorted(postings[w]) for w in self._words]
+        self._prefixes: dict[int, list[str]] = {}
+        normalise_phone("07700 900000")  # phonenumbers loads its UK data on first use: now
+        self._phones = [digits_of(m.phone) for m in self._members]
+        self._codes: dict[str, int] = {}
+        for i, m in enumerate(self._members):
+            key = code_key(m.code)
+            if key:
+                self._codes.setdefault(key, i)
+        # members by their phone's last 4 digits: a digits search looks at a handful, not all
+        self._by_last4: dict[str, list[int]] = defaultdict(list)
+        for i, digits in enumerate(self._phones):
+            self._by_last4[digits[-MIN_PHONE_DIGITS:]].append(i)
+        self._e164: dict[str, list[int]] = defaultdict(list)
+        for i, m in enumerate(self._members):
+            self._e164[m.phone].append(i)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def _match(self, i: int) -> Match:
+        return Match(self._members[i].code, self._labels[i])
+
+    def by_code(self, text: str) -> str | None:
+        """The member code when `text` is exactly one (as a scanner types it), else None."""
+        key = code_key(text[:QUERY_MAX])
+        i = self._codes.get(key) if len(key) >= MIN_CHARS else None
+        return None if i is None else self._members[i].code
+
+    def search(self, text: str, limit: int = MAX_MATCHES) -> list[Match]:
+        """The best matches for what has been typed so far; [] before 3 characters."""
+        text = text[:QUERY_MAX].strip()
+        if len(text) < MIN_CHARS:
+            return []
+        limit = max(0, min(limit, MAX_MATCHES))
+        code = self.by_code(text)
+        if code is not None:
+            return [self._match(self._codes[code_key(code)])]
+        if _PHONE_TYPING.fullmatch(text):
+            return self._by_phone(text)[:limit]
+        query = fold(text)
+        if len(query) < MIN_CHARS:
+            return []
+        tokens = query.split()[:6]
+        typing = not text.endswith(" ")  # the last word may be only half typed yet
+        total: dict[int, float] = {}
+        for n, token in enumerate(tokens):
+            best = self._word_scores(token, prefix=typing and n == len(tokens) - 1)
+            # every typed word must match a word of the name
+            total = best if n == 0 else {i: s + best[i] for i, s in total.items() if i in best}
+            if not total:
+                return []
+        ranked = sorted(total, key=lambda i: (-total[i], self._names[i], i))
+        return [self._match(i) for i in ranked[:limit]]
+
+    def _word_scores(self, token: str, *, prefix: bool) -> dict[int, float]:
+        """Member index -> best score of `token` against one of their name's words."""
+        found = process.extract(
+            token, self._words, scorer=fuzz.ratio, limit=None, score_cutoff=WORD_CUTOFF
+        )
+        if prefix:  # "sar" is a perfect start of "sarah"
+            found += process.extract(
+                token,
+                self._prefixes_of(len(token)),
+                scorer=fuzz.ratio,
+                limit=None,
+                score_cutoff=WORD_CUTOFF,
+            )
+        best: dict[int, float] = {}
+        for _, score, w in found:
+            for i in self._postings[w]:
+                if score > best.get(i, 0.0):
+                    best[i] = score
+        return best
+
+    def _prefixes_of(self, length: int) -> list[str]:
+        prefixes = self._prefixes.get(length)
+        if prefixes is None:
+            prefixes = [w[:length] for w in self._words]
+            self._prefixes[length] = prefixes
+        return prefixes
+
+    def _by_phone(self, text: str) -> list[Match]:
+        full = normalise_phone(text)
+        if full is not None and full in self._e164:
+            return [self._match(i) for i in self._e164[full]]
+        digits = digits_of(text)
+        if len(digits) < MIN_PHONE_DIGITS:
+            return []
+        # "07700 900121" typed the UK way ends the same as "+447700900121" once the 0 is off
+        tail = digits[1:] if digits.startswith("0") and len(digits) > 6 else digits
+        near = self._by_last4.get(tail[-MIN_PHONE_DIGITS:], [])
+        return [self._match(i) for i in near if self._phones[i].endswith(tail)]

@@ -1,0 +1,220 @@
+"""Members, packs, visits and screenings as JSON documents, and back.
+
+Reading is strict: a document of the wrong shape raises BadDocument, which the store turns into
+DamagedFile naming the file, rather than guessing at a member's packs or a visit's date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.core.members import Member, Pack, PackKind, Screening, Visit, VisitFlag
+
+
+class BadDocument(ValueError):
+    pass
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _text(doc: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    value = doc.get(key, default)
+    if not isinstance(value, str):
+        raise BadDocument(f"{key} is not text")
+    return value
+
+
+def _int(doc: Mapping[str, Any], key: str) -> int:
+    value = doc.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadDocument(f"{key} is not a whole number")
+    return value
+
+
+def _parse_day(value: Any, key: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as e:
+        raise BadDocument(f"{key} is not a date") from e
+
+
+def _parse_time(value: Any, key: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as e:
+        raise BadDocument(f"{key} is not a date and time") from e
+    if when.tzinfo is None:
+        raise BadDocument(f"{key} has no time zone")
+    return when
+
+
+def _kind(value: Any) -> PackKind | None:
+    if value is None:
+        return None
+    try:
+        return PackKind(value)
+    except ValueError as e:
+        raise BadDocument(f"unknown pack kind {value!r}") from e
+
+
+def pack_doc(pack: Pack, charged: int = 0) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": pack.id,
+        "kind": str(pack.kind),
+        "sessions_bought": pack.sessions_bought,
+        "sessions_left": pack.sessions_left,
+        "expires": _day(pack.expires),
+        "bought": _day(pack.bought),
+    }
+    if charged:
+        # how many recorded check-ins sessions_left already counts: see Store.record_check_in
+        doc["charged"] = charged
+    return doc
+
+
+def pack_of(doc: Mapping[str, Any]) -> tuple[Pack, int]:
+    doc = _record(doc)
+    kind = _kind(doc.get("kind"))
+    if kind is None:
+        raise BadDocument("pack has no kind")
+    pack = Pack(
+        _text(doc, "id"),
+        kind,
+        _int(doc, "sessions_bought"),
+        _int(doc, "sessions_left"),
+        _parse_day(doc.get("expires"), "expires"),
+        _parse_day(doc.get("bought"), "bought"),
+    )
+    charged = _int(doc, "charged") if "charged" in doc else 0
+    return pack, charged
+
+
+def member_doc(member: Member, charged: Mapping[str, int]) -> dict[str, Any]:
+    return {
+        "code": member.code,
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "phone": member.phone,
+        "email": member.email,
+        "packs": [pack_doc(p, charged.get(p.id, 0)) for p in member.packs],
+        "see_trainer": member.see_trainer,
+        "see_trainer_note": member.see_trainer_note,
+        "joined": _day(member.joined),
+        "terms_version": member.terms_version,
+        "terms_agreed_at": _time(member.terms_agreed_at),
+    }
+
+
+def _record(doc: Any) -> Mapping[str, Any]:
+    if not isinstance(doc, Mapping):
+        raise BadDocument("not a record")
+    return doc
+
+
+def member_of(doc: Mapping[str, Any]) -> tuple[Member, dict[str, int]]:
+    """The member, and for each pack, how many recorded check-ins its sessions_left counts."""
+    doc = _record(doc)
+    packs_raw = doc.get("packs", [])
+    if not isinstance(packs_raw, list) or not all(isinstance(p, dict) for p in packs_raw):
+        raise BadDocument("packs is not a list of packs")
+    packs = []
+    charged: dict[str, int] = {}
+    for raw in packs_raw:
+        pack, paid = pack_of(raw)
+        packs.append(pack)
+        if paid:
+            charged[pack.id] = paid
+    see_trainer = doc.get("see_trainer", False)
+    if not isinstance(see_trainer, bool):
+        raise BadDocument("see_trainer is not true/false")
+    member = Member(
+        code=_text(doc, "code"),
+        first_name=_text(doc, "first_name"),
+        last_name=_text(doc, "last_name"),
+        phone=_text(doc, "phone"),
+        email=_text(doc, "email", ""),
+        packs=tuple(packs),
+        see_trainer=see_trainer,
+        see_trainer_note=_text(doc, "see_trainer_note", ""),
+        joined=_parse_day(doc.get("joined"), "joined"),
+        terms_version=_text(doc, "terms_version", ""),
+        terms_agreed_at=_parse_time(doc.get("terms_agreed_at"), "terms_agreed_at"),
+    )
+    return member, charged
+
+
+def visit_doc(visit: Visit, charge: int = 0) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": visit.id,
+        "member_code": visit.member_code,
+        "at": visit.at.isoformat(),
+        "kind": str(visit.kind) if visit.kind is not None else None,
+        "pack_id": visit.pack_id,
+        "flags": sorted(str(f) for f in visit.flags),
+        "note": visit.note,
+    }
+    if charge:
+        doc["charge"] = charge  # the pack's nth recorded check-in: see Store.record_check_in
+    return doc
+
+
+def visit_of(doc: Mapping[str, Any]) -> Visit:
+    doc = _record(doc)
+    at = _parse_time(doc.get("at"), "at")
+    if at is None:
+        raise BadDocument("visit has no time")
+    flags_raw = doc.get("flags", [])
+    if not isinstance(flags_raw, list):
+        raise BadDocument("flags is not a list")
+    try:
+        flags = frozenset(VisitFlag(f) for f in flags_raw)
+    except ValueError as e:
+        raise BadDocument(f"unknown visit flag in {flags_raw!r}") from e
+    pack_id = doc.get("pack_id")
+    if pack_id is not None and not isinstance(pack_id, str):
+        raise BadDocument("pack_id is not text")
+    return Visit(
+        _text(doc, "id"),
+        _text(doc, "member_code"),
+        at,
+        _kind(doc.get("kind")),
+        pack_id,
+        flags,
+        _text(doc, "note", ""),
+    )
+
+
+def screening_doc(screening: Screening) -> dict[str, Any]:
+    return {
+        "member_code": screening.member_code,
+        "taken": screening.taken.isoformat(),
+        "consent_at": screening.consent_at.isoformat(),
+        "answers": {k: bool(v) for k, v in screening.answers.items()},
+        "other": screening.other,
+    }
+
+
+def screening_of(doc: Mapping[str, Any]) -> Screening:
+    doc = _record(doc)
+    answers = doc.get("answers")
+    if not isinstance(answers, dict) or not all(isinstance(v, bool) for v in answers.values()):
+        raise BadDocument("answers is not a table of yes/no")
+    taken = _parse_day(doc.get("taken"), "taken")
+    consent = _parse_time(doc.get("consent_at"), "consent_at")
+    if taken is None or consent is None:
+        raise BadDocument("screening has no date or consent")
+    return Screening(
+        _text(doc, "member_code"), taken, consent, dict(answers), _text(doc, "other", "")
+    )

@@ -1,0 +1,97 @@
+"""Yes/no questions, one at a time, with big buttons and the Y and N keys.
+
+Used for the EMS readiness check before each EMS visit and for the health screening at
+registration. It dismisses with the answers (question id -> yes), or None when the client
+leaves (Esc), so nothing half-answered is ever used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual._path import CSSPathType
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static
+
+from kiosk.core.clock import Clock
+from kiosk.ui.screens.idle import IdleScreen
+
+
+class QuestionsScreen(IdleScreen):
+    CSS_PATH: ClassVar[CSSPathType | None] = ["questions.tcss", "../widgets/console.tcss"]
+    AUTO_FOCUS = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n", "answer(False)", "No", show=False),
+        Binding("backspace,left", "previous", "Back", show=False),
+        Binding("escape", "leave", "Leave", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        questions: Sequence[tuple[str, str]],
+        clock: Clock,
+        idle_seconds: float,
+        intro: str = "",
+    ) -> None:
+        super().__init__(clock, idle_seconds)
+        if not questions:
+            raise ValueError("no questions to ask")
+        self.title_text = title
+        self.intro = intro
+        self.questions = tuple(questions)
+        self.answers: dict[str, bool] = {}
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="kiosk-form", id="questions"):
+            yield Static(self.title_text, markup=False, id="title")
+            if self.intro:
+                yield Static(self.intro, markup=False, id="intro")
+            yield Static("", markup=False, id="progress")
+            yield Static("", markup=False, id="question")
+            with Horizontal(id="answers"):
+                yield Button("YES  (Y)", id="yes", variant="warning")
+                yield Button("NO  (N)", id="no", variant="primary")
+            yield Static("Backspace: previous question.  Esc: leave.", id="hint", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show()
+
+    def _show(self) -> None:
+        _, text = self.questions[self.index]
+        self.query_one("#progress", Static).update(
+            f"Question {self.index + 1} of {len(self.questions)}"
+        )
+        self.query_one("#question", Static).update(text)
+
+    def action_answer(self, yes: bool) -> None:
+        qid, _ = self.questions[self.index]
+        self.answers[qid] = yes
+        if self.index + 1 < len(self.questions):
+            self.index += 1
+            self._show()
+        else:
+            self.dismiss(dict(self.answers))
+
+    def action_previous(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            self._show()
+
+    def action_leave(self) -> None:
+        self.kiosk.back_to_front_desk()
+
+    @on(Button.Pressed, "#yes")
+    def _yes(self) -> None:
+        self.action_answer(True)
+
+    @on(Button.Pressed, "#no")
+    def _no(self) -> None:
+        self.action_answer(False)

@@ -1,0 +1,305 @@
+"""Walk-in registration: details and terms, the EMS health screening, then the member's code.
+
+Each field is checked when the client leaves it (and again on Continue), with the message under
+the field; nothing typed is lost. The health answers are kept only with the client's consent,
+apart from the member record; any yes (or declining to keep the answers) means "see your trainer
+before EMS".
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual._path import CSSPathType
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Static
+
+from kiosk.core.clock import Clock
+from kiosk.core.desk import SCREENING, field_problem, normalise_phone
+from kiosk.core.members import Member, Screening
+from kiosk.core.terms import Terms
+from kiosk.ui.records import records
+from kiosk.ui.screens.checkin import CheckInFlow
+from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.questions import QuestionsScreen
+from kiosk.ui.widgets.agree import AgreeBox
+from kiosk.ui.widgets.qr import QRCode, code_size
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+REGISTER_IDLE_SECONDS = 180.0  # people type slowly on a kiosk keyboard
+WELCOME_SECONDS = 90.0  # time to take a photo of the code
+OTHER_MAX = 500
+CONSENT_TEXT = (
+    "I agree that the studio keeps my answers to these health questions, apart from my other "
+    "details, so my trainer can keep my EMS sessions safe. I can ask for them to be erased."
+)
+WITHOUT_CONSENT_TEXT = (
+    "If you do not tick the box, we will not keep your answers: please talk to your trainer "
+    "before your first EMS session."
+)
+FIELDS = (
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("phone", "Mobile number"),
+    ("email", "Email (optional)"),
+)
+
+
+class RegisterScreen(IdleScreen):
+    CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
+
+    def __init__(
+        self, terms: Terms, clock: Clock, idle_seconds: float = REGISTER_IDLE_SECONDS
+    ) -> None:
+        super().__init__(clock, idle_seconds)
+        self.terms = terms
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="kiosk-form", id="form"):
+            yield Static("Register as a new client", id="title", markup=False)
+            for key, label in FIELDS:
+                with Horizontal(classes="field"):
+                    yield Static(label, classes="label", markup=False)
+                    yield Input(id=key)
+                yield Static("", id=f"{key}-problem", classes="problem", markup=False)
+            yield Static("Studio terms and privacy notice", classes="label", markup=False)
+            with VerticalScroll(id="terms"):
+                yield Static(self.terms.text, markup=False, id="terms-text")
+            yield AgreeBox("I agree to the studio terms and privacy notice", id="agree")
+            yield Static("", id="agree-problem", classes="problem", markup=False)
+            with Horizontal(id="actions"):
+                yield Button("Continue", id="continue", variant="success")
+                yield Button("Cancel", id="cancel")
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#{key}", Input).value for key, _ in FIELDS}
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#first_name", Input).focus()
+
+    def _show_problem(self, key: str, message: str) -> None:
+        widget = self.query_one(f"#{key}-problem", Static)
+        widget.update(message)
+        widget.set_class(bool(message), "shown")
+
+    def _check(self, key: str) -> str:
+        message = field_problem(key, self.values())
+        self._show_problem(key, message)
+        return message
+
+    @on(Input.Blurred)
+    def _left_field(self, event: Input.Blurred) -> None:
+        if event.input.id and event.input.value.strip():
+            self._check(event.input.id)
+
+    @on(Input.Changed)
+    def _typing(self, event: Input.Changed) -> None:
+        # Only clears a message once it is fixed: no nagging while someone is still typing.
+        key = event.input.id
+        if key and self.query_one(f"#{key}-problem", Static).has_class("shown"):
+            self._check(key)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    @on(AgreeBox.Changed, "#agree")
+    def _agreed(self, event: AgreeBox.Changed) -> None:
+        if event.value:
+            self._show_problem("agree", "")
+
+    @on(Button.Pressed, "#continue")
+    def _continue(self) -> None:
+        problems = [key for key, _ in FIELDS if self._check(key)]
+        if not self.query_one("#agree", AgreeBox).value:
+            self._show_problem("agree", "Please read the notice and tick the box to agree.")
+            problems.append("agree")
+        if problems:
+            first = "agree" if problems == ["agree"] else problems[0]
+            self.query_one(f"#{first}").focus()
+            return
+        self.kiosk.push_screen(
+            QuestionsScreen(
+                "EMS health screening",
+                SCREENING,
+                self.clock,
+                self.idle_seconds,
+                intro="EMS is not right for everyone. Please answer each question honestly.",
+            ),
+            self._screened,
+        )
+
+    def _screened(self, answers: dict[str, bool] | None) -> None:
+        if answers is not None:
+            self.kiosk.push_screen(
+                ConsentScreen(self.values(), answers, self.terms, self.clock, self.idle_seconds)
+            )
+
+    @on(Button.Pressed, "#cancel")
+    def action_leave(self) -> None:
+        self.kiosk.back_to_front_desk()
+
+
+class ConsentScreen(IdleScreen):
+    """'Anything else', consent to keep the answers, then the member is created."""
+
+    AUTO_FOCUS = "#other"
+    CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
+
+    def __init__(
+        self,
+        details: dict[str, str],
+        answers: dict[str, bool],
+        terms: Terms,
+        clock: Clock,
+        idle_seconds: float,
+    ) -> None:
+        super().__init__(clock, idle_seconds)
+        self.details = details
+        self.answers = answers
+        self.terms = terms
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="kiosk-form", id="form"):
+            yield Static("EMS health screening", id="title", markup=False)
+            yield Static(
+                "Anything else you think we should know? (optional)",
+                classes="label",
+                markup=False,
+            )
+            yield Input(id="other")
+            yield Static(CONSENT_TEXT, id="consent-text", markup=False)
+            yield AgreeBox("Yes, keep my answers", id="consent")
+            yield Static(WITHOUT_CONSENT_TEXT, id="without", markup=False)
+            yield Static("", id="save-problem", classes="problem", markup=False)
+            with Horizontal(id="actions"):
+                yield Button("Finish registration", id="finish", variant="success")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted, "#other")
+    def _next(self) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#finish")
+    def _finish(self) -> None:
+        other = self.query_one("#other", Input).value.strip()
+        consent = self.query_one("#consent", AgreeBox).value
+        problem = self.query_one("#save-problem", Static)
+        if len(other) > OTHER_MAX:
+            problem.update(
+                f"Please keep this under {OTHER_MAX} characters: your trainer will ask the rest."
+            )
+            problem.add_class("shown")
+            return
+        try:
+            member = register(self.kiosk, self.details, self.answers, other, consent, self.terms)
+        except Exception:  # a full disk or a broken store: say so, keep what was typed
+            self.app.log.error("registration: the member could not be saved")
+            problem.update("Sorry, your details could not be saved. Please see the front desk.")
+            problem.add_class("shown")
+            return
+        self.kiosk.push_screen(WelcomeScreen(member, self.clock, WELCOME_SECONDS))
+
+    @on(Button.Pressed, "#cancel")
+    def action_leave(self) -> None:
+        self.kiosk.back_to_front_desk()
+
+
+class WelcomeScreen(IdleScreen):
+    """The new member's code as a QR code, to photograph and scan next time."""
+
+    CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Done", show=False)]
+
+    def __init__(self, member: Member, clock: Clock, idle_seconds: float) -> None:
+        super().__init__(clock, idle_seconds)
+        self.member = member
+
+    def compose(self) -> ComposeResult:
+        qr_style = getattr(self.kiosk.content.studio, "qr_style", "half")
+        if code_size(self.member.code, qr_style).height > self.app.size.height - 2:
+            qr_style = "half"  # the big style does not fit this screen
+        with Horizontal(classes="kiosk-form", id="welcome"):
+            yield QRCode(self.member.code, qr_style=qr_style, id="code-qr")
+            with Vertical(id="welcome-text"):
+                yield Static(f"Welcome, {self.member.first_name}", markup=False, id="title")
+                yield Static("Your member code", classes="label", markup=False)
+                yield Static(self.member.code, markup=False, id="code")
+                yield Static(
+                    "Save this to check in faster next time: take a photo of the code "
+                    "and hold it to the scanner.",
+                    markup=False,
+                    id="save-hint",
+                )
+                if self.member.see_trainer:
+                    yield Static(
+                        "Please see your trainer before your first EMS session.",
+                        markup=False,
+                        id="see-trainer",
+                    )
+                yield Button("Check in now", id="check-in", variant="success")
+                yield Button("Done", id="done")
+
+    @on(Button.Pressed, "#check-in")
+    def _check_in(self) -> None:
+        CheckInFlow(self.kiosk, self.member).start()
+
+    @on(Button.Pressed, "#done")
+    def action_leave(self) -> None:
+        self.kiosk.back_to_front_desk()
+
+
+def register(
+    app: KioskApp,
+    details: dict[str, str],
+    answers: dict[str, bool],
+    other: str,
+    consent: bool,
+    terms: Terms,
+) -> Member:
+    """Create the member (and, with consent, their screening) in the store; OSError if it fails."""
+    now = app.clock.now()
+    store = records(app)
+    screening = Screening(
+        member_code="", taken=now.date(), consent_at=now, answers=answers, other=other
+    )
+    # Without consent the answers are not kept, so the trainer must ask them in person.
+    see_trainer = screening.needs_trainer or not consent
+    note = ""
+    if screening.needs_trainer:
+        note = "A health screening answer needs the trainer before EMS."
+    elif not consent:
+        note = "Screening answers not kept (no consent): ask them before EMS."
+    member = Member(
+        code=store.new_member_code(),
+        first_name=details["first_name"].strip(),
+        last_name=details["last_name"].strip(),
+        phone=normalise_phone(details["phone"]),
+        email=details["email"].strip(),
+        see_trainer=see_trainer,
+        see_trainer_note=note,
+        joined=now.date(),
+        terms_version=terms.version,
+        terms_agreed_at=now,
+    )
+    # The screening goes first: a member record never exists without the answers they gave.
+    if consent:
+        store.save_screening(replace(screening, member_code=member.code))
+    try:
+        store.add_member(member)
+    except Exception:  # no screening left behind without its member
+        if consent:
+            with contextlib.suppress(Exception):
+                store.delete_screening(member.code)
+        raise
+    return member

@@ -1,0 +1,134 @@
+"""The check-in result: a big word on a coloured band, the details in words, and a sound.
+
+It goes back to the front desk by itself after the studio's result time; any key or click
+returns sooner. A letter or digit typed here starts the next client's look-up with it, so a
+queue of clients (or a scanner) loses nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events, on
+from textual._path import CSSPathType
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from kiosk.core.clock import Clock
+from kiosk.ui import messages
+from kiosk.ui.screens.idle import CHECK_EVERY, IdleScreen
+from kiosk.ui.widgets.band import Outcome, ResultBand, ring
+
+DEFAULT_RESULT_SECONDS = 20
+SMALL_HEIGHT = 30
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """What the result screen shows; built by the check-in flow from the core's decision."""
+
+    outcome: Outcome
+    greeting: str = ""  # holds the member's first name: always shown as plain text
+    lines: tuple[str, ...] = ()
+    prep: tuple[str, ...] = ()  # the EMS prep card, after a successful EMS check-in
+    warmup: str | None = None  # programme id for "Start warm-up"
+    offer_registration: bool = False
+
+
+def result_seconds(studio: object) -> float:
+    seconds = getattr(studio, "result_seconds", DEFAULT_RESULT_SECONDS)
+    return float(seconds) if isinstance(seconds, int | float) and seconds > 0 else 20.0
+
+
+class ResultScreen(IdleScreen):
+    CSS_PATH: ClassVar[CSSPathType | None] = [
+        "result.tcss",
+        "../widgets/band.tcss",
+        "../widgets/console.tcss",
+    ]
+    AUTO_FOCUS = ""  # Enter closes the result; buttons are for the mouse or Tab
+
+    def __init__(self, view: ResultView, clock: Clock, seconds: float) -> None:
+        super().__init__(clock, seconds)
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        yield ResultBand(view.outcome, id="band")
+        with VerticalScroll(id="details"):
+            if view.greeting:
+                yield Static(view.greeting, markup=False, id="greeting")
+            for n, line in enumerate(view.lines):
+                yield Static(line, markup=False, classes="line", id=f"line-{n}")
+            if view.prep:
+                with Vertical(id="prep"):
+                    yield Static("Before your EMS session", markup=False, id="prep-title")
+                    for line in view.prep:
+                        yield Static(f"- {line}", markup=False, classes="prep-line")
+        with Horizontal(id="actions", classes="kiosk-form"):
+            if view.warmup is not None:
+                yield Button("Start warm-up (F2)", id="warmup", variant="success")
+            if view.offer_registration:
+                yield Button("Register as a new client (F3)", id="register", variant="primary")
+            yield Button("Done", id="done")
+        yield Static("", id="countdown", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        ring(self, self.view.outcome)
+        self._show_countdown()
+        self.set_interval(CHECK_EVERY, self._show_countdown)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # On an 80x24 screen every row counts: a slimmer band leaves room for the prep card.
+        self.set_class(event.size.height < SMALL_HEIGHT, "-small")
+
+    def _show_countdown(self) -> None:
+        left = max(0, math.ceil(self.idle_seconds - self.idle_for))
+        self.query_one("#countdown", Static).update(
+            f"Back to the front desk in {left} s. Press any key to close."
+        )
+
+    def _start_warmup(self) -> None:
+        programme = self.view.warmup
+        self.kiosk.back_to_front_desk()
+        self.kiosk.post_message(messages.OpenWarmups(programme))
+
+    def _register(self) -> None:
+        self.kiosk.back_to_front_desk()
+        self.kiosk.post_message(messages.OpenRegistration())
+
+    @on(Button.Pressed, "#warmup")
+    def _warmup_pressed(self) -> None:
+        self._start_warmup()
+
+    @on(Button.Pressed, "#register")
+    def _register_pressed(self) -> None:
+        self._register()
+
+    @on(Button.Pressed, "#done")
+    def _done_pressed(self) -> None:
+        self.kiosk.back_to_front_desk()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in ("tab", "shift+tab"):
+            return
+        if isinstance(self.focused, Button) and event.key in ("enter", "space"):
+            return
+        event.stop()
+        if event.key == "f2" and self.view.warmup is not None:
+            self._start_warmup()
+            return
+        if event.key == "f3" and self.view.offer_registration:
+            self._register()
+            return
+        self.kiosk.back_to_front_desk()
+        if event.is_printable and event.character and event.character.isalnum():
+            self.kiosk.post_message(messages.OpenCheckIn(event.character))
+
+    def on_click(self, event: events.Click) -> None:
+        # A tap anywhere but a button closes the result.
+        self.kiosk.back_to_front_desk()

@@ -1,0 +1,475 @@
+"""The warm-up player: one programme, played by the timer engine, with big digits and the steps.
+
+What is shown is derived from the engine's state (``WarmupTimer.moment()``) a few times a
+second; the screen never counts ticks, so a slow tick shows the right time a little late and
+never drifts. Keys and the buttons along the bottom pause, skip, go back, add or take 15 s,
+finish a set (D) and leave (Esc, after asking). The last 3 seconds of a phase flash, ring the
+terminal bell and play the studio's optional sound command.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, on
+from textual._path import CSSPathType
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Static
+
+from kiosk.core.clock import Clock
+from kiosk.core.programmes import Phase, Programme, Segment, Side, Step, length_text
+from kiosk.core.timer import Moment, WarmupTimer
+from kiosk.ui import messages
+from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.widgets.countdown import BigCountdown, ProgressLine
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+TICK = 0.25  # seconds of real time between looks at the engine
+PAUSED_IDLE = 120.0  # paused and untouched this long: back to the front desk
+FINISH_SECONDS = 15.0  # the finish screen stays this long
+SOUND_TIMEOUT = 10.0  # a sound command still running after this is stopped
+SKIP_STEP = 15  # seconds for + and -
+SHORT = 30  # rows below which the exercise text loses its blank lines
+
+CSS: list[str | Any] = ["warmup.tcss"]
+
+
+def play_sound(command: str) -> None:
+    """Run the studio's sound command and wait for it (in a worker thread), ignoring failures.
+
+    A missing program, a typo in the command or a player that hangs never reaches the client.
+    """
+    try:
+        argv = shlex.split(command)
+        if not argv:
+            return
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return
+    try:
+        process.wait(timeout=SOUND_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def side_text(side: Side | None) -> str:
+    return f"{side.value} side" if side else ""
+
+
+def set_text(segment: Segment | None, step: Step | None) -> str:
+    """``Set 2 of 3 · left side``; only the parts that say something."""
+    if segment is None or step is None:
+        return ""
+    parts = []
+    if step.sets > 1:
+        parts.append(f"Set {segment.set_no} of {step.sets}")
+    if segment.side:
+        parts.append(side_text(segment.side))
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def next_text(moment: Moment) -> str:
+    if moment.next_up is None or moment.next_step is None:
+        return "Last one!" if moment.phase is not Phase.DONE else ""
+    parts = [f"Next: {moment.next_step.exercise.name}"]
+    if moment.next_step.sets > 1:
+        parts.append(f"set {moment.next_up.set_no} of {moment.next_step.sets}")
+    if moment.next_up.side:
+        parts.append(side_text(moment.next_up.side))
+    return " · ".join(parts)
+
+
+def phase_text(moment: Moment) -> str:
+    segment = moment.segment
+    if moment.phase is Phase.DONE:
+        return "FINISHED"
+    if moment.paused:
+        return "PAUSED · Space to carry on"
+    if moment.phase is Phase.GET_READY:
+        return "GET READY"
+    if moment.phase is Phase.REST:
+        return "SWITCH SIDES" if segment and segment.switch_sides else "REST"
+    if moment.waiting_for_done:
+        return "YOUR PACE · D when done"
+    return "WORK"
+
+
+def count_text(moment: Moment) -> str:
+    """The line under the digits: the rep being counted, or how the set is timed."""
+    step = moment.step
+    if step is None:
+        return ""
+    timing = step.timing
+    if moment.phase is not Phase.WORK:
+        return f"Coming up: {timing.describe()}"
+    if moment.waiting_for_done:
+        return f"{timing.reps} reps at your own pace, then press D"
+    if moment.rep is not None:
+        return f"Rep {moment.rep} of {timing.reps}"
+    return "Hold"
+
+
+def digits_text(moment: Moment) -> str:
+    # a set at the client's own pace counts up: it ends when they say so
+    seconds = int(moment.elapsed) if moment.waiting_for_done else moment.shown_seconds or 0
+    if seconds >= 60:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return str(seconds)
+
+
+class KeyButton(Button, can_focus=False):
+    """A one-line button for the key row. It never takes focus, so Space stays "pause"."""
+
+    def __init__(self, label: str, action: str) -> None:
+        super().__init__(label, id=f"key-{action}", compact=True)
+        self.action_name = action
+
+
+KEYS = (
+    ("Space Pause ", "toggle_pause"),
+    ("← Back", "back"),
+    ("→ Skip", "skip"),
+    ("-15s", "less"),
+    ("+15s", "more"),
+    ("D Done", "done"),
+    ("R Restart", "restart"),
+    ("Esc Leave", "leave"),
+)
+
+
+class WarmupScreen(Screen[None]):
+    CSS_PATH: ClassVar[CSSPathType | None] = CSS
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "Pause", show=False),
+        Binding("right", "skip", "Skip", show=False),
+        Binding("left", "back", "Back", show=False),
+        Binding("plus,equals_sign", "more", "+15 s", show=False),
+        Binding("minus,underscore", "less", "-15 s", show=False),
+        Binding("d", "done", "Done", show=False),
+        Binding("r", "restart", "Restart", show=False),
+        Binding("escape", "leave", "Leave", show=False),
+    ]
+
+    def __init__(
+        self, programme: Programme, clock: Clock, sound_command: str | None = None
+    ) -> None:
+        super().__init__()
+        self.programme = programme
+        self.clock = clock
+        self.sound_command = sound_command
+        self.timer = WarmupTimer(programme, clock)
+        self.started = clock.monotonic()
+        self.last_input = self.started
+        self._shown: dict[str, object] = {}
+        self._cued: tuple[int, int | None] | None = None
+        self._finished = False
+        self.bells = 0  # rung so far (tests read it; the bell itself is invisible)
+        self.sounds = 0  # sound commands started so far
+
+    @property
+    def kiosk(self) -> KioskApp:
+        from kiosk.ui.app import KioskApp
+
+        assert isinstance(self.app, KioskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Static(self.programme.name, id="programme", markup=False)
+            yield Static("", id="total", markup=False)
+        yield Static("", id="phase", markup=False)
+        with Horizontal(id="body"):
+            with Vertical(id="clockside"):
+                yield BigCountdown(id="digits")
+                yield Static("", id="set", markup=False)
+                yield Static("", id="count", markup=False)
+                yield Static("", id="next", markup=False)
+            with Vertical(id="exercise"):
+                yield Static("", id="name", markup=False)
+                yield Static("", id="timing", markup=False)
+                yield Static("", id="start", markup=False)
+                yield Static("", id="steps", markup=False)
+                yield Static("", id="safety", markup=False)
+                yield Static("", id="muscles", markup=False)
+        yield ProgressLine(id="progress")
+        with Horizontal(id="keys"):
+            for label, action in KEYS:
+                yield KeyButton(label, action)
+
+    def on_mount(self) -> None:
+        self.digits = self.query_one(BigCountdown)
+        self.progress = self.query_one(ProgressLine)
+        self.band = self.query_one("#phase", Static)
+        self.refresh_view()
+        self.set_interval(TICK, self.tick)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT, "-short")
+
+    # --- the tick: show the engine's state ------------------------------------------------
+
+    def tick(self) -> None:
+        if self._finished:
+            return
+        moment = self.refresh_view()
+        if moment.phase is Phase.DONE:
+            self.finish()
+            return
+        if moment.paused:
+            untouched = self.clock.monotonic() - max(self.last_input, self._paused_at())
+            if untouched >= PAUSED_IDLE:
+                self._finished = True
+                self.kiosk.back_to_front_desk()
+                return
+        self._cue(moment)
+
+    def _paused_at(self) -> float:
+        return self.clock.monotonic() - self.timer.paused_for()
+
+    def _set(self, widget_id: str, value: str, layout: bool = True) -> None:
+        if self._shown.get(widget_id) != value:
+            self._shown[widget_id] = value
+            # lines of a fixed size skip the layout pass: they change every second
+            self.query_one(f"#{widget_id}", Static).update(value, layout=layout)
+
+    def refresh_view(self) -> Moment:
+        moment = self.timer.moment()
+        self._set("total", f"Total left {length_text(moment.total_left)}", layout=False)
+        self._set("phase", phase_text(moment), layout=False)
+        self._set("set", set_text(moment.segment, moment.step))
+        self._set("count", count_text(moment))
+        self._set("next", next_text(moment))
+        self._show_exercise(moment.step)
+        self.digits.show(digits_text(moment))
+        self.progress.show(moment.progress)
+        self._phase_classes(moment)
+        pause_label = "Space Resume" if moment.paused else "Space Pause "
+        if self._shown.get("pause-label") != pause_label:
+            self._shown["pause-label"] = pause_label
+            self.query_one("#key-toggle_pause", Button).label = pause_label
+        return moment
+
+    def _show_exercise(self, step: Step | None) -> None:
+        if step is None or self._shown.get("step") is step:
+            return
+        self._shown["step"] = step
+        e = step.exercise
+        sets = f"{step.sets} sets · " if step.sets > 1 else ""
+        each = " · each side" if e.per_side else ""
+        self._set("name", e.name)
+        self._set("timing", f"{sets}{step.timing.describe()}{each}")
+        self._set("start", f"Start: {e.start}")
+        self._set("steps", "\n".join(f"{n}. {text}" for n, text in enumerate(e.steps, 1)))
+        self._set("safety", f"Safety: {e.safety}")
+        self._set("muscles", f"Works: {', '.join(e.muscles)}")
+
+    def _phase_classes(self, moment: Moment) -> None:
+        phase = {
+            Phase.GET_READY: "-get-ready",
+            Phase.WORK: "-work",
+            Phase.REST: "-rest",
+            Phase.DONE: "-done",
+        }[moment.phase]
+        # in the cue the band flashes: on for the first half of each second
+        left = moment.seconds_left or 0.0
+        flash = moment.cue and not moment.paused and (left % 1.0) > 0.5
+        wanted = (phase, moment.paused, moment.cue, flash)
+        if self._shown.get("classes") == wanted:
+            return
+        self._shown["classes"] = wanted
+        # on the two widgets that change colour, not the screen: a class on the screen would
+        # restyle every widget on it, twice a second while the band flashes
+        for widget in (self.band, self.digits):
+            for name in ("-get-ready", "-work", "-rest", "-done"):
+                widget.set_class(name == phase, name)
+            widget.set_class(moment.paused, "-paused")
+            widget.set_class(moment.cue and not moment.paused, "-cue")
+            widget.set_class(flash, "-flash")
+
+    def _cue(self, moment: Moment) -> None:
+        """Bell on each of the last 3 seconds; the sound command once, as the cue starts."""
+        if not moment.cue or moment.paused:
+            return
+        key = (moment.index, moment.shown_seconds)
+        if key == self._cued:
+            return
+        first = self._cued is None or self._cued[0] != moment.index
+        self._cued = key
+        self.bells += 1
+        self.app.bell()
+        if first and self.sound_command:
+            self.sounds += 1
+            self.run_worker(
+                partial(play_sound, self.sound_command),
+                thread=True,
+                group="sound",
+                exit_on_error=False,
+            )
+
+    def finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        spent = self.clock.monotonic() - self.started
+        self.app.switch_screen(FinishScreen(self.programme, spent, self.clock))
+
+    # --- what the client can do -----------------------------------------------------------
+
+    def touched(self) -> None:
+        self.last_input = self.clock.monotonic()
+
+    async def _on_message(self, message: Any) -> None:
+        if isinstance(message, events.Key | events.MouseDown | Button.Pressed):
+            self.touched()
+        await super()._on_message(message)
+
+    def _after(self) -> None:
+        self.touched()
+        if not self._finished:
+            moment = self.refresh_view()
+            if moment.phase is Phase.DONE:
+                self.finish()
+
+    def action_toggle_pause(self) -> None:
+        self.timer.toggle_pause()
+        self._after()
+
+    def action_skip(self) -> None:
+        self.timer.skip()
+        self._after()
+
+    def action_back(self) -> None:
+        self.timer.back()
+        self._after()
+
+    def action_more(self) -> None:
+        self.timer.add(SKIP_STEP)
+        self._after()
+
+    def action_less(self) -> None:
+        self.timer.add(-SKIP_STEP)
+        self._after()
+
+    def action_done(self) -> None:
+        self.timer.done()
+        self._after()
+
+    def action_restart(self) -> None:
+        self.timer.restart_step()
+        self._after()
+
+    def action_leave(self) -> None:
+        was_running = not self.timer.paused
+        self.timer.pause()
+        self._after()
+
+        def answered(leave: bool | None) -> None:
+            self.touched()
+            if leave:
+                self._finished = True
+                self.post_message(messages.BackToFrontDesk())
+            elif was_running:
+                self.timer.resume()
+                self._after()
+
+        self.app.push_screen(LeaveDialog(), answered)
+
+    @on(Button.Pressed, "KeyButton")
+    def _key_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if isinstance(event.button, KeyButton):
+            getattr(self, f"action_{event.button.action_name}")()
+
+
+class LeaveDialog(ModalScreen[bool]):
+    """Asks "Leave the warm-up?" so a stray Esc does not end it."""
+
+    CSS_PATH: ClassVar[CSSPathType | None] = CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n,escape", "answer(False)", "No", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="leave-box"):
+            yield Static("Leave the warm-up?", id="leave-question", markup=False)
+            with Horizontal(id="leave-buttons"):
+                yield Button("Yes, leave (Y)", id="leave-yes", compact=True)
+                yield Button("No, carry on (N)", id="leave-no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#leave-no", Button).focus()
+
+    def action_answer(self, leave: bool) -> None:
+        self.dismiss(leave)
+
+    @on(Button.Pressed, "#leave-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#leave-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+
+class FinishScreen(IdleScreen):
+    """Well done: then back to the front desk by itself, or sooner on any key or tap."""
+
+    CSS_PATH: ClassVar[CSSPathType | None] = CSS
+
+    def __init__(self, programme: Programme, spent: float, clock: Clock) -> None:
+        super().__init__(clock, FINISH_SECONDS)
+        self.programme = programme
+        self.spent = spent
+        self._left = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("WELL DONE", id="finish-band", markup=False)
+        with Vertical(id="finish-details"):
+            yield Static(
+                f"You finished {self.programme.name} in {length_text(self.spent)}.",
+                id="finish-what",
+                markup=False,
+            )
+            yield Static("Enjoy your session.", id="finish-wish", markup=False)
+            yield Static("", id="finish-countdown", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.bell()
+        self._show_left()
+        self.set_interval(TICK, self._show_left)
+
+    def _show_left(self) -> None:
+        left = max(0, int(-(-(self.idle_seconds - self.idle_for) // 1)))
+        text = f"Back to the front desk in {left} s. Press any key to close."
+        if text != self._left:
+            self._left = text
+            self.query_one("#finish-countdown", Static).update(text)
+
+    def idle_timeout(self) -> None:
+        self.post_message(messages.BackToFrontDesk())
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        self.post_message(messages.BackToFrontDesk())
+
+    def on_click(self, event: events.Click) -> None:
+        self.post_message(messages.BackToFrontDesk())

@@ -1,0 +1,63 @@
+"""The coloured band with one big word that says how a check-in went, and its sound.
+
+Colours are the 16 ANSI ones, so the band reads the same on the Pi's Linux console; the word is
+plain capitals (no glyph a console font might lack).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from textual.widget import Widget
+from textual.widgets import Static
+
+
+class Outcome(StrEnum):
+    CHECKED_IN = "checked-in"
+    ALREADY = "already"
+    NOT_FOUND = "not-found"
+    PACK_USED_UP = "used-up"
+    PACK_EXPIRED = "expired"
+    SEE_TRAINER = "see-trainer"
+    NOT_SAVED = "not-saved"  # the disk refused the visit: nothing was recorded
+
+
+HEADLINES = {
+    Outcome.CHECKED_IN: "CHECKED IN",
+    Outcome.ALREADY: "ALREADY CHECKED IN TODAY",
+    Outcome.NOT_FOUND: "NOT FOUND",
+    Outcome.PACK_USED_UP: "PACK USED UP",
+    Outcome.PACK_EXPIRED: "PACK EXPIRED",
+    Outcome.SEE_TRAINER: "SEE YOUR TRAINER",
+    Outcome.NOT_SAVED: "NOT CHECKED IN",
+}
+
+# One short beep for good news, more for anything that needs a person's attention.
+BELLS = {
+    Outcome.CHECKED_IN: 1,
+    Outcome.ALREADY: 2,
+    Outcome.NOT_FOUND: 3,
+    Outcome.PACK_USED_UP: 3,
+    Outcome.PACK_EXPIRED: 3,
+    Outcome.SEE_TRAINER: 4,
+    Outcome.NOT_SAVED: 3,
+}
+BELL_GAP = 0.3  # seconds between beeps, so a count can be heard
+
+
+class ResultBand(Static):
+    """Full-width band: the outcome's word on its colour."""
+
+    def __init__(self, outcome: Outcome, id: str | None = None) -> None:
+        super().__init__(HEADLINES[outcome], markup=False, id=id, classes=f"band {outcome}")
+        self.outcome = outcome
+
+
+def ring(widget: Widget, outcome: Outcome) -> None:
+    """Sound the outcome's pattern: one bell now, the rest spaced out on timers."""
+    app = widget.app
+    for n in range(BELLS[outcome]):
+        if n == 0:
+            app.bell()
+        else:
+            widget.set_timer(n * BELL_GAP, app.bell)

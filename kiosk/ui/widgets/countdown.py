@@ -1,0 +1,149 @@
+"""Big countdown digits drawn with full blocks, readable across the studio.
+
+Every console font has the full block, so the digits look the same on the Pi's Linux console as
+in a terminal emulator. They grow with the room they are given: each pixel of the 3x5 font
+becomes a block of cells, as large as fits.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
+
+FONT = {
+    "0": ("###", "# #", "# #", "# #", "###"),
+    "1": (" # ", "## ", " # ", " # ", "###"),
+    "2": ("###", "  #", "###", "#  ", "###"),
+    "3": ("###", "  #", "###", "  #", "###"),
+    "4": ("# #", "# #", "###", "  #", "  #"),
+    "5": ("###", "#  ", "###", "  #", "###"),
+    "6": ("###", "#  ", "###", "# #", "###"),
+    "7": ("###", "  #", "  #", "  #", "  #"),
+    "8": ("###", "# #", "###", "# #", "###"),
+    "9": ("###", "# #", "###", "  #", "###"),
+    ":": (" ", "#", " ", "#", " "),
+    " ": ("   ",) * 5,
+}
+FONT_ROWS = 5
+BLOCK = "█"
+# (columns, rows) per pixel, largest first; cells are about twice as tall as wide
+SCALES = ((10, 5), (8, 4), (6, 3), (4, 2), (2, 1), (1, 1))
+
+
+def pixel_rows(text: str) -> list[str]:
+    """The text in the block font at one cell per pixel, a pixel's gap between characters."""
+    glyphs = [FONT.get(ch, FONT[" "]) for ch in text]
+    return [" ".join(g[row] for g in glyphs) for row in range(FONT_ROWS)]
+
+
+def natural_width(text: str) -> int:
+    return len(pixel_rows(text)[0]) if text else 0
+
+
+def fit_scale(text: str, width: int, height: int) -> tuple[int, int] | None:
+    """The largest pixel size at which ``text`` fits, or None if not even the smallest does.
+
+    Sized for at least two digits, so the figures keep their size from 10 down to 1.
+    """
+    columns = max(natural_width(text), natural_width("88"))
+    for sx, sy in SCALES:
+        if columns * sx <= width and FONT_ROWS * sy <= height:
+            return sx, sy
+    return None
+
+
+class BigCountdown(Widget):
+    """Shows a short text of digits and colons as large as the widget's size allows."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._text = ""
+        self._lines: list[str] = []
+        self._scale: tuple[int, int] | None = None
+        self._strips: dict[int, Strip] = {}  # drawn lines, until the text, size or colour changes
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def show(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self._layout_lines()
+            self.refresh()
+
+    def on_resize(self) -> None:
+        self._layout_lines()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def _layout_lines(self) -> None:
+        self._strips.clear()
+        scale = fit_scale(self._text, self.size.width, self.size.height)
+        self._scale = scale
+        if scale is None:
+            self._lines = [self._text]  # too small for big digits: plain figures
+            return
+        sx, sy = scale
+        lines: list[str] = []
+        for row in pixel_rows(self._text):
+            wide = "".join((BLOCK if ch == "#" else " ") * sx for ch in row)
+            lines += [wide] * sy
+        self._lines = lines
+
+    @property
+    def lines(self) -> list[str]:
+        """What is drawn, line by line, before centring (for tests)."""
+        return list(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        strip = self._strips.get(y)
+        if strip is None:
+            strip = self._strips[y] = self._draw_line(y)
+        return strip
+
+    def _draw_line(self, y: int) -> Strip:
+        width, height = self.size
+        style = Style.from_color(self.rich_style.color, self.rich_style.bgcolor)
+        top = max(0, (height - len(self._lines)) // 2)
+        index = y - top
+        line = self._lines[index] if 0 <= index < len(self._lines) else ""
+        line = line[:width]
+        left = (width - len(line)) // 2
+        text = " " * left + line + " " * (width - left - len(line))
+        return Strip([Segment(text, style)], width)
+
+
+class ProgressLine(Widget):
+    """A one-line progress bar: full blocks done, light shade to go (both in every console font)."""
+
+    DONE = BLOCK
+    TO_GO = "░"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._cells = -1
+        self.fraction = 0.0
+
+    def show(self, fraction: float) -> None:
+        self.fraction = min(1.0, max(0.0, fraction))
+        cells = round(self.fraction * self.size.width)
+        if cells != self._cells:
+            self._cells = cells
+            self.refresh()
+
+    def on_resize(self) -> None:
+        self._cells = -1
+        self.show(self.fraction)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        done = round(self.fraction * width)
+        style = Style.from_color(self.rich_style.color, self.rich_style.bgcolor)
+        return Strip(
+            [Segment(self.DONE * done, style), Segment(self.TO_GO * (width - done), style)], width
+        )

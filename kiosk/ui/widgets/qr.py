@@ -1,0 +1,177 @@
+"""A QR code drawn with text cells in explicit black on white, so a phone can scan it off screen.
+
+Two styles:
+- ``half``: two modules per cell, stacked, using the upper half block ``▀`` (foreground = top
+  module, background = bottom module). Cells whose two modules match are plain spaces with a
+  background.
+  Small, but the font needs ``▀`` (the Pi's stock console font lacks it).
+- ``full``: each module is two spaces with a black or white background, one text row per module.
+  Four times the area, but needs no special glyph at all.
+
+The colours are never theme colours: pure black and white in a true-colour terminal, black and
+bright white when Textual downgrades to 16 colours (TERM=linux), where phones still see them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+QUIET_ZONE = 4
+STYLES = ("half", "full")
+
+BLACK = Color.from_rgb(0, 0, 0)
+WHITE = Color.from_rgb(255, 255, 255)
+
+Matrix = tuple[tuple[bool, ...], ...]
+
+
+@lru_cache(maxsize=32)
+def qr_matrix(data: str) -> Matrix:
+    """Modules of the smallest code (error correction M) holding ``data``, quiet zone included.
+
+    True is a dark module.
+    """
+    code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
+    code.add_data(data)
+    code.make(fit=True)
+    return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
+
+
+@lru_cache(maxsize=32)
+def code_modules(data: str) -> int:
+    """Modules across the code for ``data``, quiet zone included, without drawing the code.
+
+    Choosing the mask is most of the work of making a code (about 25 ms each on a PC); the size
+    only needs the version, which is cheap.
+    """
+    code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
+    code.add_data(data)
+    version: int = code.best_fit()
+    return 17 + 4 * version + 2 * QUIET_ZONE
+
+
+def code_size(data: str, style: str) -> Size:
+    """Cells (columns, rows) the code for ``data`` takes in ``style``."""
+    n = code_modules(data)
+    return Size(n, (n + 1) // 2) if style == "half" else Size(2 * n, n)
+
+
+def _colour(dark: bool) -> Color:
+    return BLACK if dark else WHITE
+
+
+def draw(matrix: Matrix, style: str) -> list[Strip]:
+    """The code as rows of text cells."""
+    if style not in STYLES:
+        raise ValueError(f"unknown QR style {style!r}")
+    rows: list[list[Segment]] = []
+    if style == "full":
+        for row in matrix:
+            rows.append([Segment("  ", Style(bgcolor=_colour(m))) for m in row])
+    else:
+        light = (False,) * len(matrix[0])
+        for y in range(0, len(matrix), 2):
+            top = matrix[y]
+            bottom = matrix[y + 1] if y + 1 < len(matrix) else light
+            cells: list[Segment] = []
+            for t, b in zip(top, bottom, strict=True):
+                if t == b:
+                    cells.append(Segment(" ", Style(bgcolor=_colour(t))))
+                else:
+                    cells.append(Segment("▀", Style(color=_colour(t), bgcolor=_colour(b))))
+            rows.append(cells)
+    return [Strip(Segment.simplify(cells)) for cells in rows]
+
+
+class QRCode(Widget):
+    """A QR code for ``data``. The widget is exactly as big as the code.
+
+    Working out a code takes about 25 ms on a PC (more on a Pi). With ``defer=S`` that happens S
+    seconds after the widget is mounted, drawing a blank white square until then, so a screen full
+    of codes paints at once and the codes follow a moment later.
+    """
+
+    def __init__(
+        self,
+        data: str,
+        *,
+        qr_style: str = "half",
+        defer: float = 0.0,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        if qr_style not in STYLES:
+            raise ValueError(f"unknown QR style {qr_style!r}")
+        self.data = data
+        self.qr_style = qr_style
+        self.defer = defer
+        self._matrix: Matrix | None = None
+        self._strips: list[Strip] = []
+        if defer <= 0:
+            self._build()
+        # a code is never stretched or squeezed: the widget is the code's own size
+        self.styles.width = "auto"
+        self.styles.height = "auto"
+
+    def on_mount(self) -> None:
+        if self._matrix is None:
+            self.set_timer(self.defer, self._build)
+
+    def _build(self) -> None:
+        if self._matrix is None:
+            self._matrix = qr_matrix(self.data)
+            self._strips = draw(self._matrix, self.qr_style)
+            self.refresh()
+
+    @property
+    def ready(self) -> bool:
+        return self._matrix is not None
+
+    @property
+    def matrix(self) -> Matrix:
+        self._build()
+        assert self._matrix is not None
+        return self._matrix
+
+    def lines(self) -> list[Strip]:
+        """The rows exactly as drawn on screen (for tests that decode them)."""
+        self._build()
+        return list(self._strips)
+
+    def set_style(self, qr_style: str) -> None:
+        if qr_style != self.qr_style:
+            self.qr_style = qr_style
+            if self._matrix is not None:
+                self._strips = draw(self._matrix, qr_style)
+            self.refresh(layout=True)
+
+    @property
+    def code_size(self) -> Size:
+        return code_size(self.data, self.qr_style)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self.code_size.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.code_size.height
+
+    def render_line(self, y: int) -> Strip:
+        if 0 <= y < len(self._strips):
+            return self._strips[y].crop_extend(0, self.size.width, None)
+        if self._matrix is None and y < self.code_size.height:
+            return Strip.blank(self.code_size.width, _BLANK).crop_extend(0, self.size.width, None)
+        return Strip.blank(self.size.width)
+
+
+_BLANK = Style(bgcolor=WHITE)

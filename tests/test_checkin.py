@@ -1,0 +1,221 @@
+"""The check-in decision: every outcome, the EMS care rules, pack choice and warnings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.core.checkin import (
+    PREP_CARD,
+    CheckIn,
+    Outcome,
+    decide_check_in,
+    kinds_available,
+    new_visit_id,
+    pack_for,
+    prep_card,
+    with_pack,
+)
+from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
+from kiosk.core.screening import Readiness
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+TODAY = NOW.date()
+FAR = date(2027, 6, 30)
+
+
+def ems(left: int = 5, expires: date | None = FAR, pid: str = "p1") -> Pack:
+    return Pack(pid, PackKind.EMS, 10, left, expires)
+
+
+def member(*packs: Pack, **more: object) -> Member:
+    return Member("FT-SARAH2", "Sarah", "Kent", "+447700900121", packs=packs, **more)  # type: ignore[arg-type]
+
+
+def ems_visit(days_ago: int, hour: int = 9) -> Visit:
+    at = (NOW - timedelta(days=days_ago)).replace(hour=hour)
+    return Visit("v-old", "FT-SARAH2", at, PackKind.EMS, "p1")
+
+
+def check(m: Member, last: Visit | None = None, **kw: object) -> CheckIn:
+    return decide_check_in(m, PackKind.EMS, NOW, last=last, **kw)  # type: ignore[arg-type]
+
+
+def test_checked_in_takes_one_session_and_records_a_visit() -> None:
+    result = check(member(ems(5)), ems_visit(7))
+    assert result.outcome is Outcome.CHECKED_IN
+    assert result.recorded and result.visit is not None
+    assert result.visit.member_code == "FT-SARAH2"
+    assert result.visit.at == NOW and result.visit.kind is PackKind.EMS
+    assert result.visit.pack_id == "p1" and result.visit.flags == frozenset()
+    assert result.pack == ems(4)
+    assert result.days_since_last_ems == 7
+    assert not result.first_ems and not result.short_gap and result.warnings == ()
+
+
+def test_already_today_records_nothing_even_with_override() -> None:
+    earlier = ems_visit(0, hour=8)
+    for override in (False, True):
+        result = check(member(ems(5)), earlier, override=override)
+        assert result.outcome is Outcome.ALREADY_TODAY
+        assert result.visit is None and result.pack is None
+
+
+def test_yesterday_is_not_already_today() -> None:
+    assert check(member(ems(5)), ems_visit(1, hour=23)).outcome is Outcome.CHECKED_IN
+
+
+def test_pack_used_up() -> None:
+    result = check(member(ems(0)))
+    assert result.outcome is Outcome.PACK_USED_UP
+    assert not result.recorded and result.pack is None
+
+
+def test_pack_expired_even_with_sessions_left() -> None:
+    result = check(member(ems(3, expires=TODAY - timedelta(days=1))))
+    assert result.outcome is Outcome.PACK_EXPIRED
+    assert not result.recorded
+
+
+def test_a_pack_expiring_today_still_works() -> None:
+    result = check(member(ems(3, expires=TODAY)))
+    assert result.outcome is Outcome.CHECKED_IN
+    assert result.expires_soon
+    assert any("expires on 23 November 2026" in w for w in result.warnings)
+
+
+def test_no_pack_of_that_kind() -> None:
+    pt = Pack("pt", PackKind.PT, 10, 10, FAR)
+    result = check(member(pt))
+    assert result.outcome is Outcome.NO_PACK and not result.recorded
+    assert check(member()).outcome is Outcome.NO_PACK
+
+
+def test_staff_override_records_a_flagged_visit() -> None:
+    old = ems(2, expires=TODAY - timedelta(days=3))
+    result = check(member(old), override=True)
+    assert result.outcome is Outcome.CHECKED_IN and result.override
+    assert result.visit is not None and VisitFlag.OVERRIDE in result.visit.flags
+    assert result.pack == replace(old, sessions_left=1)  # the expired pack still pays
+    used_up = check(member(ems(0)), override=True)
+    assert used_up.recorded and used_up.pack is None  # nothing to take: settled at the desk
+    assert used_up.visit is not None and used_up.visit.pack_id is None
+    nothing = check(member(), override=True)
+    assert nothing.recorded and VisitFlag.OVERRIDE in nothing.visit.flags  # type: ignore[union-attr]
+
+
+def test_override_does_not_mark_a_normal_check_in() -> None:
+    result = check(member(ems(5)), ems_visit(7), override=True)
+    assert result.outcome is Outcome.CHECKED_IN and not result.override
+    assert result.visit is not None and VisitFlag.OVERRIDE not in result.visit.flags
+
+
+@pytest.mark.parametrize(
+    ("readiness", "see"),
+    [
+        (Readiness(unwell=True), True),
+        (Readiness(changed=True), True),
+        (Readiness(prepared=False), False),
+        (Readiness(), False),
+    ],
+)
+def test_readiness_yes_to_q1_or_q2_is_see_your_trainer(readiness: Readiness, see: bool) -> None:
+    result = check(member(ems(5)), ems_visit(7), readiness=readiness)
+    assert result.outcome is (Outcome.SEE_TRAINER if see else Outcome.CHECKED_IN)
+    assert result.recorded  # the visit is recorded either way; flagged for the trainer
+    assert (VisitFlag.SEE_TRAINER in result.visit.flags) is see  # type: ignore[union-attr]
+    assert result.unprepared is (not readiness.prepared)
+
+
+def test_member_flag_is_see_your_trainer_for_ems_only() -> None:
+    m = member(ems(5), Pack("pt", PackKind.PT, 5, 5, FAR), see_trainer=True)
+    assert check(m, ems_visit(7)).outcome is Outcome.SEE_TRAINER
+    pt = decide_check_in(m, PackKind.PT, NOW, last=None)
+    assert pt.outcome is Outcome.CHECKED_IN and pt.visit is not None
+    assert pt.visit.flags == frozenset()
+
+
+def test_readiness_answers_with_gaps_count_as_a_yes() -> None:
+    assert Readiness.from_answers({}).see_trainer
+    assert not Readiness.from_answers({"unwell": False, "changed": False}).see_trainer
+    assert not Readiness.from_answers({"unwell": False, "changed": False}).prepared
+
+
+def test_first_ems_visit_ever() -> None:
+    result = check(member(ems(10)), None)
+    assert result.first_ems and result.days_since_last_ems is None
+    assert result.visit is not None and VisitFlag.FIRST_EMS in result.visit.flags
+    pt = Pack("pt", PackKind.PT, 5, 5, FAR)
+    pt_result = decide_check_in(member(pt), PackKind.PT, NOW, last=None)
+    assert not pt_result.first_ems
+
+
+@pytest.mark.parametrize(("days", "short"), [(1, True), (3, True), (4, False), (30, False)])
+def test_short_gap_is_checked_in_flagged_and_advised(days: int, short: bool) -> None:
+    result = check(member(ems(5)), ems_visit(days))
+    assert result.outcome is Outcome.CHECKED_IN
+    assert result.days_since_last_ems == days
+    assert result.short_gap is short
+    assert (VisitFlag.SHORT_GAP in result.visit.flags) is short  # type: ignore[union-attr]
+    assert any("4 days" in w for w in result.warnings) is short
+
+
+@pytest.mark.parametrize(("left", "warned"), [(4, False), (3, True), (2, True), (1, True)])
+def test_few_sessions_left_warning(left: int, warned: bool) -> None:
+    result = check(member(ems(left)), ems_visit(7))
+    assert result.sessions_left == left - 1
+    assert result.few_sessions_left is warned
+    assert any("left on your EMS pack" in w for w in result.warnings) is warned
+
+
+def test_last_session_says_none_left() -> None:
+    result = check(member(ems(1)), ems_visit(7))
+    assert "No sessions left on your EMS pack." in result.warnings
+
+
+@pytest.mark.parametrize(("days", "warned"), [(14, True), (15, False), (0, True)])
+def test_expiry_within_14_days_warning(days: int, warned: bool) -> None:
+    result = check(member(ems(8, expires=TODAY + timedelta(days=days))), ems_visit(7))
+    assert result.expires_soon is warned
+
+
+def test_the_pack_that_expires_first_is_used() -> None:
+    later = ems(5, FAR, "later")
+    sooner = ems(5, TODAY + timedelta(days=20), "sooner")
+    never = ems(5, None, "never")
+    empty = ems(0, TODAY + timedelta(days=2), "empty")
+    gone = ems(5, TODAY - timedelta(days=2), "gone")
+    m = member(never, later, empty, gone, sooner)
+    assert pack_for(m, PackKind.EMS, TODAY) == sooner
+    result = check(m, ems_visit(7))
+    assert result.pack is not None and result.pack.id == "sooner"
+    assert with_pack(m, result.pack).packs[4].sessions_left == 4
+    assert [p.sessions_left for p in with_pack(m, result.pack).packs[:4]] == [5, 5, 0, 5]
+
+
+def test_kinds_available_counts_usable_sessions() -> None:
+    m = member(
+        ems(2),
+        ems(3, pid="p2"),
+        ems(5, TODAY - timedelta(days=1), "old"),
+        Pack("pil", PackKind.PILATES, 5, 1, FAR),
+        Pack("pt", PackKind.PT, 5, 0, FAR),
+    )
+    assert kinds_available(m, TODAY) == [(PackKind.EMS, 5), (PackKind.PILATES, 1)]
+
+
+def test_visit_ids_sort_by_time_and_name_their_month() -> None:
+    a = new_visit_id(NOW)
+    b = new_visit_id(NOW + timedelta(seconds=1))
+    assert a.startswith("20261123T100000-") and a < b and a != new_visit_id(NOW)
+
+
+def test_prep_card_says_water_meal_lotion_and_invents_no_time() -> None:
+    text = " ".join(prep_card(PackKind.EMS)).lower()
+    assert "water" in text and "2 hours" in text and "lotion" in text
+    assert prep_card(PackKind.EMS) == PREP_CARD
+    assert not any(ch.isdigit() for ch in " ".join(prep_card(PackKind.PT)))

@@ -1,0 +1,174 @@
+"""The QR widget draws codes a real decoder reads back to exactly the configured links."""
+
+from __future__ import annotations
+
+import pytest
+import qrcode
+import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
+from textual.strip import Strip
+
+from kiosk.core.content import Content
+from kiosk.ui.widgets.qr import QUIET_ZONE, QRCode, code_modules, code_size, draw, qr_matrix
+
+CELL_W, CELL_H = 4, 8  # pixels per text cell: terminal cells are about twice as tall as wide
+
+
+def rasterise(strips: list[Strip], *, strict: bool = True) -> Image.Image:
+    """Paint text cells as a terminal would: block glyphs in the foreground, the rest background.
+
+    ``strict``: every cell must carry both its colours (true of the QR widget's own lines). Not
+    strict (a whole screen): other glyphs count as background and a missing colour is black.
+    """
+    width = max(s.cell_length for s in strips)
+    img = Image.new("RGB", ((width + 2) * CELL_W, (len(strips) + 2) * CELL_H), (128, 128, 128))
+    for row, strip in enumerate(strips):
+        col = 0
+        for seg in strip:
+            assert seg.style is not None
+            fg = seg.style.color.get_truecolor() if seg.style.color else None
+            bg = seg.style.bgcolor.get_truecolor() if seg.style.bgcolor else None
+            for ch in seg.text:
+                x, y = (col + 1) * CELL_W, (row + 1) * CELL_H
+                shapes = {" ": (bg, bg), "▀": (fg, bg), "▄": (bg, fg), "█": (fg, fg)}
+                halves = shapes[ch] if strict else shapes.get(ch, (bg, bg))
+                for half, colour in enumerate(halves):
+                    if not strict:
+                        colour = colour or (0, 0, 0)
+                    assert colour is not None, f"cell {ch!r} at {col},{row} has no colour"
+                    box = (x, y + half * CELL_H // 2, x + CELL_W, y + (half + 1) * CELL_H // 2)
+                    img.paste(tuple(colour), box)
+                col += 1
+    return img
+
+
+def decode(img: Image.Image) -> list[str]:
+    return [
+        r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
+
+
+@pytest.mark.parametrize("style", ["half", "full"])
+def test_each_link_decodes_to_exactly_its_url(content: Content, style: str) -> None:
+    assert len(content.studio.links) == 4
+    for link in content.studio.links:
+        widget = QRCode(link.url, qr_style=style)
+        assert decode(rasterise(widget.lines())) == [link.url]
+
+
+@pytest.mark.parametrize("style", ["half", "full"])
+def test_a_member_code_decodes_too(style: str) -> None:
+    assert decode(rasterise(draw(qr_matrix("FT-0042"), style))) == ["FT-0042"]
+
+
+def test_drawn_in_black_and_white_only() -> None:
+    for style in ("half", "full"):
+        for strip in QRCode("https://www.fasttrack-ems.com", qr_style=style).lines():
+            for seg in strip:
+                assert seg.style is not None
+                colours = {c.get_truecolor() for c in (seg.style.color, seg.style.bgcolor) if c}
+                assert colours <= {(0, 0, 0), (255, 255, 255)}
+
+
+def test_quiet_zone_is_four_light_modules() -> None:
+    m = qr_matrix("https://www.fasttrack-ems.com")
+    n = len(m)
+    for i in range(QUIET_ZONE):
+        assert not any(m[i]) and not any(m[n - 1 - i])
+        assert not any(row[i] or row[n - 1 - i] for row in m)
+    assert m[QUIET_ZONE][QUIET_ZONE]  # a finder pattern starts right after the zone
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.fasttrack-ems.com",
+        "https://www.fasttrackfitness.com",
+        "https://www.facebook.com/FastTrackEMS",
+        "https://www.instagram.com/fasttrack_ems",
+        "x",
+    ],
+)
+def test_smallest_version_that_fits(url: str) -> None:
+    version = (len(qr_matrix(url)) - 2 * QUIET_ZONE - 17) // 4
+    if version > 1:
+        smaller = qrcode.QRCode(version=version - 1, error_correction=ERROR_CORRECT_M)
+        smaller.add_data(url)
+        with pytest.raises(DataOverflowError):
+            smaller.make(fit=False)
+
+
+def test_sizes_of_the_two_styles() -> None:
+    url = "https://www.fasttrack-ems.com"  # version 3: 29 modules + 2 x 4 quiet zone = 37
+    assert tuple(code_size(url, "half")) == (37, 19)
+    assert tuple(code_size(url, "full")) == (74, 37)
+    assert [s.cell_length for s in QRCode(url).lines()] == [37] * 19
+    assert len(QRCode(url, qr_style="full").lines()) == 37
+
+
+def test_unknown_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown QR style"):
+        QRCode("x", qr_style="tiny")
+
+
+def test_the_test_decoder_is_not_fooled_by_a_broken_code() -> None:
+    strips = QRCode("https://www.fasttrack-ems.com").lines()
+    img = rasterise(strips)
+    # paint over the top-left finder pattern: no longer a readable code
+    img.paste((255, 255, 255), (0, 0, 20 * CELL_W, 10 * CELL_H))
+    assert decode(img) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=300))
+def test_size_worked_out_cheaply_matches_the_drawn_code(data: str) -> None:
+    assert code_modules(data) == len(qr_matrix(data))
+
+
+async def test_a_deferred_code_is_blank_white_until_drawn() -> None:
+    from textual.app import App, ComposeResult
+
+    url = "https://www.fasttrack-ems.com"
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield QRCode(url, defer=0.2)
+
+    app = One()
+    async with app.run_test(size=(60, 30)) as pilot:
+        qr = app.query_one(QRCode)
+        await pilot.pause()
+        assert not qr.ready and qr.region.size == code_size(url, "half")
+        blank = [qr.render_line(y) for y in range(qr.region.height)]
+        assert {seg.style.bgcolor.get_truecolor() for s in blank for seg in s if seg.style} == {
+            (255, 255, 255)
+        }
+        assert decode(rasterise(blank)) == []
+        for _ in range(50):
+            if qr.ready:
+                break
+            await pilot.pause(0.02)
+        assert qr.ready
+        drawn = [qr.render_line(y) for y in range(qr.region.height)]
+        assert decode(rasterise(drawn)) == [url]
+
+
+def test_sixteen_colour_terminals_get_black_and_bright_white() -> None:
+    """TERM=linux: Textual downgrades to the 16-colour palette; the codes must stay black/white."""
+    import re
+
+    from rich.color import ColorSystem
+
+    codes: set[str] = set()
+    for style in ("half", "full"):
+        for strip in QRCode("https://www.fasttrack-ems.com", qr_style=style).lines():
+            for seg in strip:
+                assert seg.style is not None
+                sgr = seg.style.render("x", color_system=ColorSystem.STANDARD)
+                codes |= {c for m in re.findall(r"\x1b\[([0-9;]*)m", sgr) for c in m.split(";")}
+    # 30/40 black, 97/107 bright white; the Linux console shows 107 as its light grey, still light
+    assert codes - {"0", ""} == {"30", "40", "97", "107"}

@@ -1,0 +1,239 @@
+"""Walk-in registration as a client does it: details, terms, screening, consent, QR code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.events import Paste
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from kiosk.core.clock import FakeClock
+from kiosk.core.content import Content
+from kiosk.core.desk import SCREENING
+from kiosk.store import Store
+from kiosk.ui import messages
+from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.front_desk import FrontDeskScreen
+from kiosk.ui.screens.questions import QuestionsScreen
+from kiosk.ui.screens.register import ConsentScreen, RegisterScreen, WelcomeScreen
+from kiosk.ui.screens.result import ResultScreen
+from kiosk.ui.widgets.qr import QRCode
+from tests.test_qr import decode, rasterise
+from tests.ui_checkin_helpers import MemoryStore, screen_text
+
+AnyStore = Store | MemoryStore
+
+
+@pytest.fixture
+def any_store(data_dir: Path) -> Iterator[AnyStore]:
+    if hasattr(Store, "add_visit"):
+        with Store.open(data_dir) as store:
+            yield store
+    else:
+        yield MemoryStore(data_dir)
+
+
+async def type_into(pilot: Pilot[int], selector: str, text: str, keys: bool = True) -> None:
+    """Type (key by key) or paste (much faster, for the tests about later steps) into a field."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    if keys:
+        await pilot.press(*text)
+    else:
+        field.post_message(Paste(text))
+        await pilot.pause()
+
+
+async def tap(pilot: Pilot[int], selector: str) -> None:
+    """Scroll the widget into view (as a person would) and click it."""
+    pilot.app.screen.query_one(selector).scroll_visible(animate=False)
+    await pilot.pause()
+    await pilot.click(selector)
+    await pilot.pause()
+
+
+async def fill(
+    pilot: Pilot[int], first: str, last: str, phone: str, email: str = "", keys: bool = True
+) -> None:
+    await type_into(pilot, "#first_name", first, keys)
+    await type_into(pilot, "#last_name", last, keys)
+    await type_into(pilot, "#phone", phone, keys)
+    if email:
+        await type_into(pilot, "#email", email, keys)
+    pilot.app.screen.query_one("#first_name", Input).focus()  # leaves the last field
+    await pilot.pause()
+
+
+async def open_registration(app: KioskApp, pilot: Pilot[int]) -> None:
+    app.post_message(messages.OpenRegistration())
+    await pilot.pause()
+    assert isinstance(app.screen, RegisterScreen)
+
+
+async def test_empty_form_says_what_is_missing_per_field(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_registration(app, pilot)
+        await tap(pilot, "#continue")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Please enter your first name." in text
+        assert "Please enter your last name." in text
+        assert "Please enter your mobile number." in text
+        assert "tick the box to agree" in text
+        assert isinstance(app.screen, RegisterScreen)
+        assert any_store.members() == []
+
+
+async def test_bad_phone_and_email_are_explained_then_cleared_when_fixed(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_registration(app, pilot)
+        await fill(pilot, "Amy", "Walker", "07700 9001", "amy@example")
+        text = screen_text(app)
+        assert "does not look like a phone number" in text
+        assert "does not look like an email address" in text
+        assert "first name" not in text
+        await pilot.press("tab", "tab")  # on to the phone field, typed text kept
+        assert app.screen.query_one("#phone", Input).value == "07700 9001"
+        await type_into(pilot, "#phone", "07700 900999")
+        await type_into(pilot, "#email", "amy@example.com")
+        text = screen_text(app)
+        assert "does not look like" not in text
+
+
+async def register(
+    app: KioskApp, pilot: Pilot[int], answers: str, other: str = "", consent: bool = True
+) -> None:
+    await open_registration(app, pilot)
+    await fill(pilot, "Amy", "Walker", "+33 6 12 34 56 78", "amy@example.com", keys=False)
+    await tap(pilot, "#agree")
+    await tap(pilot, "#continue")
+    await pilot.pause()
+    assert isinstance(app.screen, QuestionsScreen)
+    assert len(answers) == len(SCREENING)
+    await pilot.press(*answers)
+    await pilot.pause()
+    assert isinstance(app.screen, ConsentScreen)
+    if other:
+        await type_into(pilot, "#other", other, keys=False)
+    if consent:
+        await tap(pilot, "#consent")
+    await tap(pilot, "#finish")
+    await pilot.pause()
+
+
+async def test_walk_in_registers_gets_a_scannable_code_and_can_check_in(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await register(app, pilot, "n" * len(SCREENING))
+        assert isinstance(app.screen, WelcomeScreen)
+        [member] = any_store.members()
+        assert (member.first_name, member.last_name) == ("Amy", "Walker")
+        assert member.phone == "+33612345678"
+        assert member.email == "amy@example.com"
+        assert not member.see_trainer
+        assert member.terms_agreed_at == clock.now()
+        screening = any_store.screening(member.code)
+        assert screening is not None and not any(screening.answers.values())
+        assert screening.consent_at == clock.now()
+        assert "Save this to check in faster next time" in screen_text(app)
+        qr = app.screen.query_one(QRCode)
+        assert decode(rasterise(qr.lines())) == [member.code]
+        await tap(pilot, "#check-in")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        assert "no sessions on a pack yet" in screen_text(app)
+
+
+async def test_any_screening_yes_sets_see_trainer(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await register(app, pilot, "n" * (len(SCREENING) - 1) + "y")
+        [member] = any_store.members()
+        assert member.see_trainer
+        screening = any_store.screening(member.code)
+        assert screening is not None
+        assert [k for k, yes in screening.answers.items() if yes] == [SCREENING[-1][0]]
+        assert "see your trainer before your first EMS session" in screen_text(app)
+
+
+async def test_anything_else_text_sets_see_trainer_and_is_kept(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await register(app, pilot, "n" * len(SCREENING), other="bad knee")
+        [member] = any_store.members()
+        assert member.see_trainer
+        screening = any_store.screening(member.code)
+        assert screening is not None and screening.other == "bad knee"
+
+
+async def test_without_consent_no_answers_are_kept_and_trainer_asks(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await register(app, pilot, "y" * len(SCREENING), consent=False)
+        [member] = any_store.members()
+        assert member.see_trainer
+        assert any_store.screening(member.code) is None
+
+
+async def test_a_failed_save_keeps_everything_on_screen(
+    content: Content, data_dir: Path, clock: FakeClock
+) -> None:
+    store = MemoryStore(data_dir)
+    app = KioskApp(content, store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        store.fail_writes = True
+        await register(app, pilot, "n" * len(SCREENING), other="note")
+        assert isinstance(app.screen, ConsentScreen)
+        assert "could not be saved" in screen_text(app)
+        assert app.screen.query_one("#other", Input).value == "note"
+        store.fail_writes = False
+        await pilot.pause(0.3)  # a button ignores a second press while it still shows the first
+        await tap(pilot, "#finish")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert len(store.members()) == 1
+
+
+async def test_escape_leaves_registration(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_registration(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_registration_left_alone_returns_to_the_front_desk(
+    content: Content, any_store: AnyStore, clock: FakeClock
+) -> None:
+    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_registration(app, pilot)
+        await type_into(pilot, "#first_name", "Amy")
+        clock.advance(170)
+        await pilot.pause(0.4)
+        assert isinstance(app.screen, RegisterScreen)
+        clock.advance(11)
+        await pilot.pause(0.4)
+        assert isinstance(app.screen, FrontDeskScreen)
+        assert any_store.members() == []

@@ -1,0 +1,365 @@
+"""The warm-up menu, player and finish screens in the real app, with time moved by a FakeClock.
+
+The player looks at its engine every 0.2 s of real time; the tests move the FakeClock and call
+the screen's ``tick()`` themselves, then let Textual catch up with ``pilot.pause()``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+
+from kiosk.core.clock import FakeClock
+from kiosk.core.content import Content
+from kiosk.core.programmes import Phase, Side
+from kiosk.store import Store
+from kiosk.ui import messages
+from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.front_desk import FrontDeskScreen
+from kiosk.ui.screens.warmup import (
+    FINISH_SECONDS,
+    KEYS,
+    PAUSED_IDLE,
+    FinishScreen,
+    KeyButton,
+    LeaveDialog,
+    WarmupScreen,
+)
+from kiosk.ui.screens.warmup_menu import MENU_IDLE, WarmupMenuScreen
+from kiosk.ui.widgets.countdown import BigCountdown
+
+SIZES = [(80, 24), (200, 60)]  # at 80x21 the hip hinge's text no longer fits
+# glyphs every Linux console font the kiosk supports has (see shared notes)
+CONSOLE_SAFE = set("█░─│┌┐└┘━┃·←→£€é") | {chr(c) for c in range(32, 127)}
+
+
+def player(app: KioskApp) -> WarmupScreen:
+    assert isinstance(app.screen, WarmupScreen), type(app.screen).__name__
+    return app.screen
+
+
+def text(screen: Widget, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def digits(screen: WarmupScreen) -> str:
+    return screen.query_one(BigCountdown).text
+
+
+async def move(pilot: Pilot[int], clock: FakeClock, seconds: float, step: float = 1.0) -> None:
+    """Let ``seconds`` pass on the FakeClock, the player ticking every ``step``."""
+    left = seconds
+    while left > 1e-9:
+        jump = min(step, left)
+        clock.advance(jump)
+        left -= jump
+        screen = pilot.app.screen
+        if isinstance(screen, WarmupScreen):
+            screen.tick()
+        await pilot.pause()
+
+
+def screen_glyphs(app: KioskApp) -> set[str]:
+    strips = app.screen._compositor.render_strips()
+    return {ch for strip in strips for seg in strip for ch in seg.text}
+
+
+async def start_from_menu(pilot: Pilot[int], programme_id: str) -> WarmupScreen:
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    await pilot.press("f2")
+    await pilot.pause()
+    assert isinstance(app.screen, WarmupMenuScreen)
+    ids = [p.id for p in app.content.warmups.programmes]
+    for _ in range(ids.index(programme_id)):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    return player(app)
+
+
+@pytest.fixture
+def app(content: Content, store: Store, clock: FakeClock) -> KioskApp:
+    return KioskApp(content, store, clock)
+
+
+async def test_the_menu_lists_programmes_with_their_length(app: KioskApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, WarmupMenuScreen)
+        options = menu.query_one(OptionList)
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert lines[0].startswith("EMS pre-session warm-up") and lines[0].endswith("5:00")
+        assert any(x.startswith("Lower-back care") and x.endswith("10:00") for x in lines)
+        assert any(x.startswith("Quick mobility") and x.endswith("3:00") for x in lines)
+        assert "Cat-cow" in text(menu, "#menu-about")
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Skydive" in text(menu, "#menu-about")  # the highlighted one's exercises
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_a_programme_from_the_menu_to_the_finish_with_pause_skip_and_back(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "quick-mobility")
+        assert screen.programme.id == "quick-mobility"
+        assert text(screen, "#phase") == "GET READY"
+        assert text(screen, "#name") == "Cat-cow"
+        assert text(screen, "#next") == "Next: Cat-cow"
+        assert digits(screen) == "6"
+        assert text(screen, "#total") == "Total left 3:00"
+        await move(pilot, clock, 6)
+        assert text(screen, "#phase") == "WORK"
+        assert (digits(screen), text(screen, "#count")) == ("30", "Rep 1 of 6")
+        assert text(screen, "#next") == "Next: Knee rolls"
+        await move(pilot, clock, 5)
+        assert (digits(screen), text(screen, "#count")) == ("25", "Rep 2 of 6")
+
+        # pause: time stands still on screen
+        await pilot.press("space")
+        await move(pilot, clock, 90)
+        assert text(screen, "#phase") == "PAUSED · Space to carry on"
+        assert digits(screen) == "25" and screen.band.has_class("-paused")
+        assert "Resume" in str(screen.query_one("#key-toggle_pause", KeyButton).label)
+        await pilot.press("space")
+        await move(pilot, clock, 1)
+        assert (text(screen, "#phase"), digits(screen)) == ("WORK", "24")
+
+        # skip: straight on to the next exercise, without its rest
+        await pilot.press("right")
+        await pilot.pause()
+        assert (text(screen, "#phase"), text(screen, "#name")) == ("WORK", "Knee rolls")
+        assert digits(screen) == "24"
+        # back: to the start of cat-cow
+        await pilot.press("left")
+        await pilot.pause()
+        assert (text(screen, "#name"), digits(screen)) == ("Cat-cow", "30")
+        # and the buttons do the same as the keys
+        await pilot.click("#key-skip")
+        await pilot.pause()
+        assert text(screen, "#name") == "Knee rolls"
+        await pilot.click("#key-back")
+        await pilot.pause()
+        assert text(screen, "#name") == "Cat-cow"
+
+        # the rest of the programme plays by itself, sides and all
+        seen: set[tuple[str, str]] = set()
+        while isinstance(app.screen, WarmupScreen):
+            moment = screen.timer.moment()
+            seen.add((text(screen, "#name"), text(screen, "#set")))
+            assert moment.phase is not Phase.DONE
+            await move(pilot, clock, 1)
+        assert ("Lying hamstring stretch", "Left side") in seen
+        assert ("Kneeling hip-flexor stretch", "Right side") in seen
+        finish = app.screen
+        assert isinstance(finish, FinishScreen)
+        assert "You finished Quick mobility in" in text(finish, "#finish-what")
+        clock.advance(FINISH_SECONDS)
+        finish._check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_plus_minus_fifteen_and_restart(app: KioskApp, clock: FakeClock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        await move(pilot, clock, 15 + 10)
+        assert (text(screen, "#name"), digits(screen)) == ("Cat-cow", "20")
+        total = screen.timer.moment().total_left
+        await pilot.press("plus")
+        await pilot.pause()
+        assert digits(screen) == "35"
+        assert screen.timer.moment().total_left == total + 15
+        await pilot.press("minus", "minus")
+        await pilot.pause()
+        assert digits(screen) == "5"
+        await pilot.click("#key-more")
+        await pilot.pause()
+        assert digits(screen) == "20"
+        await pilot.press("r")
+        await pilot.pause()
+        assert (text(screen, "#name"), digits(screen)) == ("Cat-cow", "30")
+
+
+async def test_done_ends_a_set_done_at_your_own_pace(app: KioskApp, clock: FakeClock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(messages.OpenWarmups("lower-back-care"))
+        await pilot.pause()
+        screen = player(app)
+        while text(screen, "#name") != "Single-leg hinge" or text(screen, "#phase") != (
+            "YOUR PACE · D when done"
+        ):
+            await pilot.press("right")
+            await pilot.pause()
+        assert text(screen, "#set") == "Left side"
+        assert text(screen, "#count") == "6 reps at your own pace, then press D"
+        await move(pilot, clock, 75, step=5)  # it waits, counting up
+        assert text(screen, "#phase").startswith("YOUR PACE") and digits(screen) == "1:15"
+        await pilot.press("d")
+        await pilot.pause()
+        assert (text(screen, "#phase"), text(screen, "#set")) == ("SWITCH SIDES", "Right side")
+        await move(pilot, clock, 5)
+        await pilot.click("#key-done")
+        await pilot.pause()
+        assert text(screen, "#phase") == "REST"
+        assert text(screen, "#name") == "Knee-to-chest stretch"
+
+
+async def test_opened_by_id_starts_that_programme_or_falls_back_to_the_menu(
+    app: KioskApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(messages.OpenWarmups("ems-pre-session"))
+        await pilot.pause()
+        assert player(app).programme.id == "ems-pre-session"
+        app.post_message(messages.OpenWarmups("quick-mobility"))  # already open: no second one
+        await pilot.pause()
+        assert player(app).programme.id == "ems-pre-session"
+        app.back_to_front_desk()
+        await pilot.pause()
+        app.post_message(messages.OpenWarmups("no-such-programme"))
+        await pilot.pause()
+        assert isinstance(app.screen, WarmupMenuScreen)
+
+
+async def test_escape_asks_before_leaving(app: KioskApp, clock: FakeClock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        await move(pilot, clock, 5)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveDialog)
+        assert "Leave the warm-up?" in text(app.screen, "#leave-question")
+        clock.advance(30)  # the timer waits while the question is up
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and not screen.timer.paused
+        assert digits(screen) == "10"
+        await pilot.click("#key-leave")
+        await pilot.pause()
+        await pilot.click("#leave-yes")
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_paused_and_untouched_for_two_minutes_goes_back(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        await move(pilot, clock, 100, step=10)  # running untouched is fine: it plays on
+        assert app.screen is screen
+        await pilot.press("space")
+        await move(pilot, clock, PAUSED_IDLE - 30, step=10)
+        await pilot.press("d")  # a touch while paused starts the two minutes again
+        await move(pilot, clock, PAUSED_IDLE - 10, step=10)
+        assert app.screen is screen
+        await move(pilot, clock, 10)
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_the_menu_goes_back_by_itself(app: KioskApp, clock: FakeClock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, WarmupMenuScreen)
+        clock.advance(MENU_IDLE)
+        menu._check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_the_last_three_seconds_ring_and_flash(
+    content: Content, store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    rang = tmp_path / "rang"
+    studio = replace(content.studio, sound_command=f"touch {rang}")
+    app = KioskApp(replace(content, studio=studio), store, clock)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(messages.OpenWarmups("quick-mobility"))
+        await pilot.pause()
+        screen = player(app)
+        await move(pilot, clock, 2.5, step=0.5)  # get ready: 6 s, so 3.5 s left
+        assert not bells and not screen.digits.has_class("-cue")
+        await move(pilot, clock, 0.6)
+        assert len(bells) == 1 and screen.digits.has_class("-cue")
+        await move(pilot, clock, 2.8, step=0.2)
+        assert len(bells) == 3 and screen.sounds == 1  # one sound per phase, a bell per second
+        await move(pilot, clock, 0.2)
+        assert text(screen, "#phase") == "WORK" and not screen.digits.has_class("-cue")
+        deadline = time.monotonic() + 10  # the sound runs in a thread, in real time
+        while not rang.exists() and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert rang.exists()
+
+
+async def test_a_missing_sound_program_is_no_problem(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    studio = replace(content.studio, sound_command="no-such-player-9f3 --beep 'unclosed")
+    app = KioskApp(replace(content, studio=studio), store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(messages.OpenWarmups("quick-mobility"))
+        await pilot.pause()
+        screen = player(app)
+        await move(pilot, clock, 8, step=0.5)
+        await app.workers.wait_for_complete()
+        assert screen.sounds == 1 and app.screen is screen
+        assert text(screen, "#phase") == "WORK"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_exercise_fits_on_screen(
+    app: KioskApp, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    """Every step of every programme: all text inside its column, every key whole on screen."""
+    async with app.run_test(size=size) as pilot:
+        for programme in app.content.warmups.programmes:
+            app.post_message(messages.OpenWarmups(programme.id))
+            await pilot.pause()
+            screen = player(app)
+            whole = screen.region
+            for label, action in KEYS:
+                key = screen.query_one(f"#key-{action}", KeyButton)
+                assert whole.contains_region(key.region), label
+                assert key.region.width >= len(label.strip())
+            while isinstance(app.screen, WarmupScreen):
+                for column in ("#clockside", "#exercise"):
+                    box = screen.query_one(column).region
+                    for part in screen.query_one(column).query(Static):
+                        if part.region.height:
+                            assert box.contains_region(part.region), (part.id, programme.id)
+                assert whole.contains_region(screen.query_one(BigCountdown).region)
+                assert len(screen.query_one(BigCountdown).lines) >= 5  # big, not plain figures
+                assert screen_glyphs(app) <= CONSOLE_SAFE
+                await pilot.press("right")
+                await pilot.pause()
+            app.back_to_front_desk()
+            await pilot.pause()
+
+
+async def test_the_side_is_shown_with_the_set(app: KioskApp, clock: FakeClock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        while text(screen, "#name") != "Bird dog":
+            await pilot.press("right")
+            await pilot.pause()
+        assert screen.timer.moment().side is Side.LEFT
+        assert text(screen, "#set") == "Left side"
+        assert text(screen, "#count") == "Rep 1 of 4"
+        assert text(screen, "#next") == "Next: Bird dog · right side"
