@@ -16,8 +16,8 @@ from kiosk.ui import messages
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.checkin import LookupScreen
 from kiosk.ui.screens.front_desk import FrontDeskScreen
-from kiosk.ui.screens.warmup_menu import WarmupMenuScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView
+from kiosk.ui.screens.warmup_menu import WarmupMenuScreen
 from kiosk.ui.widgets.band import BELLS, HEADLINES, Outcome, ResultBand
 from tests.ui_checkin_helpers import MemoryStore
 
