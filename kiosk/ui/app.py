@@ -13,10 +13,10 @@ from kiosk.core.clock import Clock
 from kiosk.core.content import Content
 from kiosk.store import Store
 from kiosk.ui import messages
-from kiosk.ui.screens.checkin import SCANNER_ENTER, LookupScreen, open_look_up
+from kiosk.ui.messages import SCANNER_ENTER
 from kiosk.ui.screens.front_desk import FrontDeskScreen
-from kiosk.ui.screens.register import RegisterScreen
-from kiosk.ui.screens.warmup_menu import open_warmups
+
+# The other screens are imported where they are first opened: the front desk paints sooner.
 
 
 class KioskApp(App[int]):
@@ -34,6 +34,8 @@ class KioskApp(App[int]):
         self.push_screen(FrontDeskScreen(self.content, self.clock))
 
     def on_open_check_in(self, message: messages.OpenCheckIn) -> None:
+        from kiosk.ui.screens.checkin import LookupScreen, open_look_up
+
         if message.text == SCANNER_ENTER:
             if isinstance(self.screen, LookupScreen):
                 self.screen.type_ahead_enter()
@@ -50,10 +52,14 @@ class KioskApp(App[int]):
             self.screen.post_message(messages.OpenCheckIn(SCANNER_ENTER))
 
     def on_open_registration(self, message: messages.OpenRegistration) -> None:
+        from kiosk.ui.screens.register import RegisterScreen
+
         if not isinstance(self.screen, RegisterScreen):
             self.push_screen(RegisterScreen(self.content.terms, self.clock))
 
     def on_open_warmups(self, message: messages.OpenWarmups) -> None:
+        from kiosk.ui.screens.warmup_menu import open_warmups
+
         open_warmups(self, message.programme_id)
 
     def on_open_staff(self, message: messages.OpenStaff) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
+SCANNER_ENTER = "\r"  # OpenCheckIn text for an Enter that came before the look-up opened
+
 
 class OpenCheckIn(Message):
     """A client started typing (or scanned a card) at the front desk."""

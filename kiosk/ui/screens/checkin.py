@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 MIN_CHARS = 3
 MAX_MATCHES = 5
 LOOKUP_IDLE_SECONDS = 60.0
-SCANNER_ENTER = "\r"  # OpenCheckIn text for an Enter that came before the look-up opened
 
 
 class LookupScreen(IdleScreen):
