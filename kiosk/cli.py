@@ -13,7 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk.core.content import load_content
+from kiosk.core.studio import StaffPolicy
 from kiosk.store import DamagedFile, DataDirLocked, Store
+from kiosk.store.backup import BackupFailed
+from kiosk.store.recovery import CannotStart
 from kiosk.store.transfer import CannotRead
 
 Command = Callable[[argparse.Namespace], int]
@@ -28,46 +31,127 @@ def content_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Run the kiosk. An unexpected error goes to data/kiosk.log, never on the screen: the
+    screen says "Restarting..." and the exit status is 1, for systemd to start it again."""
+    from kiosk.store.log import log, start_log, stop_log
+    from kiosk.ui.lockdown import RESTARTING
+
+    directory = data_dir(args)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handler = start_log(directory)
+    except OSError as e:
+        print(f"kiosk: cannot use the data directory {directory}: {e}", file=sys.stderr)
+        return 1
+    try:
+        return _run_kiosk(args, directory)
+    except (DataDirLocked, DamagedFile, CannotStart):
+        raise  # main() explains these in one line
+    except Exception:
+        log.exception("unexpected error, restarting")
+        print(RESTARTING, file=sys.stderr)
+        return 1
+    finally:
+        stop_log(handler)
+
+
+def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.core.clock import SystemClock
+    from kiosk.store.log import log
+    from kiosk.store.privacy import purge_old_screenings
+    from kiosk.store.recovery import open_store
     from kiosk.ui.app import KioskApp
 
     content = load_content(content_dir(args))
-    with Store.open(data_dir(args)) as store:
-        app = KioskApp(content=content, store=store, clock=SystemClock())
+    clock = SystemClock()
+    store, warnings = open_store(directory, clock.now())  # a damaged file: restored, warned
+    with store:
+        for warning in warnings:
+            log.warning("%s", warning)
+        # the kiosk runs for months: retention is applied at each start as well as by maintenance
+        months = content.studio.staff.screening_retention_months
+        if purged := purge_old_screenings(store, clock.now().date(), months):
+            log.info("deleted %d health screening(s) past %d months", purged, months)
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            # without a terminal Textual would spin on an input that never comes
+            print("kiosk: `kiosk run` needs a terminal to draw on and read keys", file=sys.stderr)
+            return 2
+        os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
+        log.info("kiosk starting (process %d)", os.getpid())
+        app = KioskApp(content=content, store=store, clock=clock, warnings=warnings)
         code = app.run()
-    return code if isinstance(code, int) else app.return_code or 0
+    code = code if isinstance(code, int) else app.return_code or 0
+    log.info("kiosk stopped with status %d", code)
+    return code
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Content problems by file and key, then the set-up (kiosk/checkup.py): terminal, data
+    directory, backups, PIN, console font. Exit 1 on any problem; warnings alone do not fail."""
+    from kiosk import checkup
+    from kiosk.core.clock import SystemClock
+    from kiosk.core.consolefont import NotAFont
+
+    WARNING, PROBLEM = checkup.Level.WARNING, checkup.Level.PROBLEM
     directory = content_dir(args)
     content = load_content(directory)
     for problem in content.problems:
         print(f"problem: {problem}")
     if content.problems:
         print(f"{len(content.problems)} problem(s) in {directory}")
-        return 1
-    print(f"content OK: {directory}")
-    return 0
+    else:
+        print(f"content OK: {directory}: {checkup.content_summary(content)}")
+    data = data_dir(args)
+    findings = checkup.terminal(os.environ, sys.stdout) + checkup.data_directory(data)
+    try:
+        if data.is_dir():
+            findings += [checkup.backups(data, SystemClock().now()), checkup.staff_pin(data)]
+    except OSError as e:
+        findings.append(checkup.Finding("data directory", f"cannot read it: {e}", WARNING))
+    drawn = checkup.characters_drawn(content)
+    if args.font:
+        try:
+            chars = checkup.font_file_characters(Path(args.font))
+        except (OSError, NotAFont, EOFError, ValueError) as e:
+            findings.append(checkup.Finding("console font", f"{args.font}: {e}", PROBLEM))
+        else:
+            if chars is None:
+                text = f"{args.font} has no Unicode table: cannot tell"
+                findings.append(checkup.Finding("console font", text, WARNING))
+            else:
+                findings += checkup.font_findings(chars, drawn, args.font)
+    elif (console := checkup.active_console_characters()) is not None:
+        findings += checkup.font_findings(console[1], drawn, console[0])
+    for finding in findings:
+        print(finding)
+    failed = bool(content.problems) or any(f.level is PROBLEM for f in findings)
+    return 1 if failed else 0
 
 
-def _report_import(what: str, path: str, report: object) -> int:
+def _report_import(what: str, path: str, report: object, skip_bad: bool) -> int:
     from kiosk.store.transfer import ImportReport
 
     assert isinstance(report, ImportReport)
     for problem in report.problems:
         print(f"{path}: {problem}", file=sys.stderr)
-    if report.problems and report.imported == 0 and report.rows:
-        print(
-            f"nothing imported: {len(report.problems)} problem(s) in {report.rows} row(s); "
-            "fix them, or use --skip-bad to import the good rows",
-            file=sys.stderr,
-        )
+    if report.problems and not report.imported:
+        header = any(p.line <= 1 for p in report.problems)
+        if header or not report.rows:
+            why = "fix the header line first"
+        elif skip_bad:
+            why = f"every one of the {report.rows} row(s) has a problem"
+        else:
+            why = (
+                f"{len(report.problems)} problem(s) in {report.rows} row(s); "
+                "fix them, or use --skip-bad to import the good rows"
+            )
+        print(f"nothing imported: {why}", file=sys.stderr)
         return 1
     if report.problems:
-        lines = ", ".join(str(n) for n in report.skipped_lines) or "the header"
+        lines = ", ".join(str(n) for n in report.skipped_lines)
         print(f"skipped {len(report.skipped_lines)} bad row(s): line(s) {lines}", file=sys.stderr)
     print(f"imported {report.imported} {what} from {path}")
-    return 1 if report.problems and not report.imported else 0
+    return 0
 
 
 def cmd_members_import(args: argparse.Namespace) -> int:
@@ -78,7 +162,7 @@ def cmd_members_import(args: argparse.Namespace) -> int:
     with Store.open(data_dir(args)) as store:
         today = SystemClock().now().date()
         report = import_members(store, text, today, skip_bad=args.skip_bad)
-    return _report_import("member(s)", args.file, report)
+    return _report_import("member(s)", args.file, report, args.skip_bad)
 
 
 def cmd_members_export(args: argparse.Namespace) -> int:
@@ -100,7 +184,7 @@ def cmd_visits_import(args: argparse.Namespace) -> int:
     with Store.open(data_dir(args)) as store:
         today = SystemClock().now().date()
         report = import_visits(store, text, local_zone(), today, skip_bad=args.skip_bad)
-    return _report_import("visit(s)", args.file, report)
+    return _report_import("visit(s)", args.file, report, args.skip_bad)
 
 
 def cmd_visits_export(args: argparse.Namespace) -> int:
@@ -111,6 +195,37 @@ def cmd_visits_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_pin(args: argparse.Namespace) -> int:
+    """Ask for the staff PIN twice (or read it from standard input) and store its hash."""
+    import getpass
+
+    from kiosk.core.pin import PIN_MAX, PIN_MIN, pin_problem
+    from kiosk.store.pin import set_pin
+
+    if sys.stdin.isatty():
+        try:
+            pin = getpass.getpass(f"New staff PIN ({PIN_MIN}-{PIN_MAX} digits): ")
+            problem = pin_problem(pin)
+            if not problem and getpass.getpass("The same PIN again: ") != pin:
+                problem = "The two PINs are not the same."
+        except EOFError:
+            problem = "No PIN typed."
+    else:
+        pin = sys.stdin.readline().strip()  # scripts: `echo 2468 | kiosk set-pin`
+        problem = pin_problem(pin)
+    if problem:
+        print(f"kiosk: {problem} The PIN was not changed.", file=sys.stderr)
+        return 1
+    directory = data_dir(args)
+    try:
+        set_pin(directory, pin)
+    except OSError as e:
+        print(f"kiosk: cannot write the PIN in {directory}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    print(f"Staff PIN set in {directory}. F12 at the front desk opens staff mode.")
+    return 0
+
+
 def _day_argument(text: str) -> object:
     from kiosk.core.csvio import parse_day
 
@@ -118,6 +233,147 @@ def _day_argument(text: str) -> object:
         return parse_day(text)
     except Exception:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use 2026-11-23)") from None
+
+
+def _staff_policy(args: argparse.Namespace) -> StaffPolicy:
+    return load_content(content_dir(args)).studio.staff
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Safe beside a running kiosk: it only reads, and every kiosk write is an atomic rename."""
+    from kiosk.core.clock import SystemClock
+    from kiosk.store.backup import make_backup, read_manifest
+
+    keep = _staff_policy(args).backup_generations
+    made = make_backup(data_dir(args), SystemClock().now(), keep)
+    count = len(read_manifest(made).files)
+    print(f"backup made and verified: {made} ({count} file(s)); keeping the newest {keep}")
+    return 0
+
+
+def _list_backups(directory: Path) -> None:
+    from kiosk.store.backup import BadBackup, list_backups, verify_backup, when_text
+
+    found = list_backups(directory)
+    if not found:
+        print(f"there are no backups in {directory / 'backups'}", file=sys.stderr)
+    for path in found:
+        try:
+            state = f"made {when_text(verify_backup(path).made)}"
+        except BadBackup as e:
+            state = f"DAMAGED: {e}"
+        print(f"  {path.name}  {state}", file=sys.stderr)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from kiosk.store.backup import backups_dir, restore_backup, verify_backup, when_text
+
+    directory = data_dir(args)
+    if not args.backup:
+        print("kiosk: name the backup to restore, one of:", file=sys.stderr)
+        _list_backups(directory)
+        return 2
+    backup = Path(args.backup)
+    if not backup.is_dir():
+        backup = backups_dir(directory) / args.backup
+    if not backup.is_dir():
+        print(f"kiosk: there is no backup {args.backup!r}; the backups are:", file=sys.stderr)
+        _list_backups(directory)
+        return 2
+    try:
+        aside = restore_backup(directory, backup)
+    except DataDirLocked:
+        print(
+            f"kiosk: a kiosk is running on {directory}; nothing was restored. Stop it first "
+            "(sudo systemctl stop kiosk), restore, then start it again.",
+            file=sys.stderr,
+        )
+        return 3
+    made = when_text(verify_backup(backup).made)
+    print(f"restored the backup made {made} ({backup.name}) into {directory}")
+    print(f"the files it replaced are kept in {aside}")
+    return 0
+
+
+def cmd_maintenance(args: argparse.Namespace) -> int:
+    from kiosk.core.clock import SystemClock
+    from kiosk.store.privacy import months_before, purge_old_screenings
+
+    months = _staff_policy(args).screening_retention_months
+    today = SystemClock().now().date()
+    with Store.open(data_dir(args)) as store:
+        purged = purge_old_screenings(store, today, months)
+    since = months_before(today, months).isoformat()
+    print(
+        f"deleted {purged} health screening(s) of members not seen since before {since} "
+        f"(kept for {months} months after the last visit)"
+    )
+    return 0
+
+
+def cmd_members_export_one(args: argparse.Namespace) -> int:
+    import json
+
+    from kiosk.store.files import write_text_atomic
+    from kiosk.store.privacy import member_record
+
+    policy = _staff_policy(args)
+    with Store.open(data_dir(args)) as store:
+        try:
+            record = member_record(
+                store,
+                args.code,
+                retention_months=policy.screening_retention_months,
+                backup_generations=policy.backup_generations,
+            )
+        except KeyError:
+            print(f"kiosk: no member has the code {args.code!r}; nothing written", file=sys.stderr)
+            return 1
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    if args.file == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_text_atomic(Path(args.file), text)
+    except OSError as e:
+        print(f"kiosk: cannot write {args.file}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    print(f"wrote everything held about {record['member_code']} to {args.file}")
+    return 0
+
+
+def cmd_members_erase(args: argparse.Namespace) -> int:
+    from kiosk.store.privacy import erase_member
+
+    with Store.open(data_dir(args)) as store:
+        member = store.member(args.code)
+        code = member.code if member is not None else args.code
+        visits = len(store.visits_of(code))
+        has_screening = store.screening(code) is not None
+        if member is None and not visits and not has_screening:
+            print(f"kiosk: no member has the code {args.code!r}; nothing erased", file=sys.stderr)
+            return 1
+        who = f"{member.first_name} {member.last_name} ({code})" if member else code
+        what = (
+            f"Erase {who}: the member record"
+            + (" and health screening" if has_screening else "")
+            + f" deleted, {visits} visit(s) kept without their name?"
+        )
+        if not args.yes:
+            try:
+                answer = input(f"{what} Type yes to erase: ")
+            except EOFError:
+                print()
+                answer = ""
+            if answer.strip().lower() not in ("yes", "y"):
+                print("nothing erased")
+                return 1
+        erase_member(store, code)
+    print(
+        f"erased {code}; {visits} visit(s) anonymised. Backups made before now still hold "
+        "their details until they age out; a restored one is erased again at start-up."
+    )
+    return 0
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
@@ -135,7 +391,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
 
     sub.add_parser("run", help="run the kiosk (the default)")
     commands["run"] = cmd_run
-    sub.add_parser("check", help="check content and set-up; exit non-zero on any problem")
+    check = sub.add_parser("check", help="check content and set-up; exit non-zero on any problem")
+    check.add_argument(
+        "--font", metavar="FILE.psf", help="also check a console font file has every character"
+    )
     commands["check"] = cmd_check
 
     members = sub.add_parser("members", help="members in and out (CSV)")
@@ -164,6 +423,34 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     commands["members export"] = cmd_members_export
     commands["visits import"] = cmd_visits_import
     commands["visits export"] = cmd_visits_export
+    one = members_sub.add_parser("export-one", help="everything held about one member, as JSON")
+    one.add_argument("code", metavar="CODE", help="the member's code")
+    one.add_argument(
+        "file", metavar="FILE", nargs="?", default="-", help='output file (default "-": stdout)'
+    )
+    one.set_defaults(command="members export-one")
+    commands["members export-one"] = cmd_members_export_one
+    erase = members_sub.add_parser(
+        "erase", help="erase a member (record and screening deleted, visits anonymised)"
+    )
+    erase.add_argument("code", metavar="CODE", help="the member's code")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.set_defaults(command="members erase")
+    commands["members erase"] = cmd_members_erase
+    sub.add_parser("backup", help="make a verified backup under DATA/backups (safe while running)")
+    commands["backup"] = cmd_backup
+    restore = sub.add_parser("restore", help="restore a backup (the kiosk must be stopped)")
+    restore.add_argument(
+        "backup", metavar="BACKUP", nargs="?", help="backup name or folder (none: list them)"
+    )
+    commands["restore"] = cmd_restore
+    sub.add_parser("maintenance", help="delete health screenings past their retention")
+    commands["maintenance"] = cmd_maintenance
+    sub.add_parser(
+        "set-pin",
+        help="set the staff PIN (asked twice; or one line on standard input)",
+    )
+    commands["set-pin"] = cmd_set_pin
     return parser, commands
 
 
@@ -182,6 +469,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CannotRead as e:
         print(f"kiosk: {e}", file=sys.stderr)
         return 2
+    except (BackupFailed, CannotStart) as e:
+        print(f"kiosk: {e}", file=sys.stderr)
+        return 5
     except KeyboardInterrupt:
         return 130
 

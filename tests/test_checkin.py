@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,14 +14,17 @@ from kiosk.core.checkin import (
     CheckIn,
     Outcome,
     decide_check_in,
+    kind_without_choice,
     kinds_available,
     new_visit_id,
     pack_for,
     prep_card,
     with_pack,
 )
+from kiosk.core.fields import Problem
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
 from kiosk.core.screening import Readiness
+from kiosk.core.studio import load_studio
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
@@ -85,7 +89,11 @@ def test_a_pack_expiring_today_still_works() -> None:
     result = check(member(ems(3, expires=TODAY)))
     assert result.outcome is Outcome.CHECKED_IN
     assert result.expires_soon
-    assert any("expires on 23 November 2026" in w for w in result.warnings)
+    assert "Your EMS pack expires today." in result.warnings
+    tomorrow = check(member(ems(3, expires=TODAY + timedelta(days=1))))
+    assert "Your EMS pack expires tomorrow." in tomorrow.warnings
+    later = check(member(ems(3, expires=TODAY + timedelta(days=9))))
+    assert "Your EMS pack expires on 2 December 2026." in later.warnings
 
 
 def test_no_pack_of_that_kind() -> None:
@@ -219,3 +227,38 @@ def test_prep_card_says_water_meal_lotion_and_invents_no_time() -> None:
     assert "water" in text and "2 hours" in text and "lotion" in text
     assert prep_card(PackKind.EMS) == PREP_CARD
     assert not any(ch.isdigit() for ch in " ".join(prep_card(PackKind.PT)))
+
+
+def test_already_today_is_per_kind() -> None:
+    pt_today = Visit("v-pt", "FT-SARAH2", NOW.replace(hour=8), PackKind.PT, "pt")
+    m = member(ems(5), Pack("pt", PackKind.PT, 5, 4, FAR))
+    assert decide_check_in(m, PackKind.PT, NOW, last=pt_today).outcome is Outcome.ALREADY_TODAY
+    assert check(m, ems_visit(7)).outcome is Outcome.CHECKED_IN  # EMS the same day: fine
+
+
+def test_the_kind_to_report_when_nothing_is_left() -> None:
+    pt = Pack("pt", PackKind.PT, 5, 0, FAR)
+    used_up = member(ems(0), pt)
+    today = Visit("v", "FT-SARAH2", NOW.replace(hour=8), PackKind.EMS, "p1")
+    assert kind_without_choice(used_up, TODAY, today) is PackKind.EMS  # already, for EMS
+    week_ago = Visit("v", "FT-SARAH2", NOW - timedelta(days=7), PackKind.EMS, "p1")
+    assert kind_without_choice(used_up, TODAY, week_ago) is PackKind.PT  # their newest pack
+    assert kind_without_choice(used_up, TODAY, None) is PackKind.PT
+    nothing = member()
+    assert kind_without_choice(nothing, TODAY, None) is PackKind.EMS
+    assert check(nothing).outcome is Outcome.NO_PACK
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [('check_in_warmup = " ems-pre-session "', "ems-pre-session"), ('check_in_warmup = ""', None)],
+)
+def test_the_check_in_warm_up_is_a_studio_setting(
+    line: str, expected: str | None, tmp_path: Path
+) -> None:
+    (tmp_path / "studio.toml").write_text(f'name = "Studio"\n{line}\n', encoding="utf-8")
+    problems: list[Problem] = []
+    assert load_studio(tmp_path, problems).check_in_warmup == expected
+    assert not [p for p in problems if p.key == "check_in_warmup"]
+    (tmp_path / "studio.toml").write_text('name = "Studio"\n', encoding="utf-8")
+    assert load_studio(tmp_path, []).check_in_warmup is None

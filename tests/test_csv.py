@@ -79,6 +79,14 @@ def test_every_bad_line_is_reported_with_its_number_and_reason() -> None:
     assert [m.first_name for m in parsed.members] == ["Ann", "Gus"]
 
 
+def test_a_line_with_several_problems_names_them_all() -> None:
+    parsed = read_members_csv(HEADER + ",Lee,12,zoe@,,Yoga,x,31/02/2027\n", TODAY)
+    [problem] = parsed.problems
+    assert problem.line == 2
+    for column in ("first_name:", "phone:", "email:", "pack_kind:"):
+        assert column in problem.message
+
+
 def test_header_problems() -> None:
     assert str(read_members_csv("", TODAY).problems[0]).startswith("the file is empty")
     bad = read_members_csv("first_name,surname,phone\nA,B,07700900121\n", TODAY)
@@ -208,6 +216,10 @@ def test_cli_reports_bad_lines_and_imports_nothing(
     captured = capsys.readouterr()
     assert "skipped 1 bad row(s): line(s) 3" in captured.err
     assert "imported 1 member(s)" in captured.out
+    source.write_text(HEADER + "Cat,Sun,12,,,,,\n")
+    assert run("--data", str(data_dir), "members", "import", "--skip-bad", str(source)) == 1
+    err = capsys.readouterr().err
+    assert "line 2: phone:" in err and "every one of the 1 row(s) has a problem" in err
 
 
 def test_cli_unreadable_files_get_one_plain_message(

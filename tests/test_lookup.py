@@ -106,6 +106,15 @@ def test_at_most_five_matches_each_redacted() -> None:
     assert len(INDEX.search("grace", limit=50)) <= MAX_MATCHES
 
 
+def test_many_people_with_one_name_or_phone_ending_still_show_five() -> None:
+    many = [Member(f"M{n:03d}", "Sam", f"Smith{n}", f"+44770090{n:04d}") for n in range(40)]
+    many += [Member(f"P{n:03d}", "Pat", "Lee", f"+4477{n:04d}01234") for n in range(40)]
+    index = MemberIndex(many)
+    assert len(index.search("sam smith")) == MAX_MATCHES
+    assert len(index.search("1234")) == MAX_MATCHES
+    assert len(index.search("01234", limit=50)) == MAX_MATCHES
+
+
 def test_redaction_shows_first_name_initial_and_two_digits() -> None:
     assert redact(SARAH) == "Sarah K. · phone ending 21"
     assert redact(Member("X1", "Ann", "", "")) == "Ann"

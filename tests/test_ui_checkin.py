@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from kiosk.core.clock import FakeClock
@@ -22,7 +24,7 @@ from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.register import RegisterScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.session import SessionKindScreen
-from kiosk.ui.widgets.band import Outcome, ResultBand
+from kiosk.ui.widgets.band import BELL_GAP, BELLS, Outcome, ResultBand
 from tests.ui_checkin_helpers import (
     EVE,
     OLLY,
@@ -31,29 +33,24 @@ from tests.ui_checkin_helpers import (
     TOM,
     ZOE,
     Bells,
-    MemoryStore,
     add_members,
+    count_writes,
+    disk_full,
+    member,
+    pack,
     screen_text,
 )
 
-AnyStore = Store | MemoryStore
-
 
 @pytest.fixture
-def members_store(data_dir: Path) -> Iterator[AnyStore]:
-    """B1's store once it has members and visits; the in-memory stand-in until then."""
-    if hasattr(Store, "add_visit"):
-        with Store.open(data_dir) as store:
-            add_members(store)
-            yield store
-    else:
-        store = MemoryStore(data_dir)
-        add_members(store)
-        yield store
+def members_store(store: Store) -> Iterator[Store]:
+    """The real store on a temp directory, with the test members in it."""
+    add_members(store)
+    yield store
 
 
-def make_app(content: Content, store: AnyStore, clock: FakeClock) -> KioskApp:
-    return KioskApp(content, store, clock)  # type: ignore[arg-type]
+def make_app(content: Content, store: Store, clock: FakeClock) -> KioskApp:
+    return KioskApp(content, store, clock)
 
 
 def outcome(app: KioskApp) -> Outcome:
@@ -61,14 +58,14 @@ def outcome(app: KioskApp) -> Outcome:
     return app.screen.query_one(ResultBand).outcome
 
 
-async def look_up(app: KioskApp, pilot: object, text: str) -> None:
+async def look_up(app: KioskApp, pilot: Pilot[int], text: str) -> None:
     app.post_message(messages.OpenCheckIn(text[0]))
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press(*text[1:])  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press(*text[1:])
 
 
 async def test_first_key_opens_look_up_with_it(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -81,7 +78,7 @@ async def test_first_key_opens_look_up_with_it(
 
 
 async def test_nothing_listed_before_three_then_at_most_five_redacted(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -96,7 +93,7 @@ async def test_nothing_listed_before_three_then_at_most_five_redacted(
 
 
 async def test_name_typo_and_accent_then_enter_checks_in_pt(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -116,7 +113,7 @@ async def test_name_typo_and_accent_then_enter_checks_in_pt(
 
 
 async def test_phone_digits_and_arrow_keys_pick(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -131,7 +128,7 @@ async def test_phone_digits_and_arrow_keys_pick(
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_scanner_code_and_enter_picks_at_once_then_readiness(
-    size: tuple[int, int], content: Content, members_store: AnyStore, clock: FakeClock
+    size: tuple[int, int], content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=size) as pilot:
@@ -152,7 +149,7 @@ async def test_scanner_code_and_enter_picks_at_once_then_readiness(
 
 
 async def test_short_gap_is_checked_in_with_advice_and_flag(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     before = clock.now() - timedelta(days=2)
     members_store.add_visit(Visit("old", SARAH.code, before, PackKind.EMS, None))
@@ -164,13 +161,13 @@ async def test_short_gap_is_checked_in_with_advice_and_flag(
         assert outcome(app) is Outcome.CHECKED_IN
         text = screen_text(app)
         assert "2 days since your last EMS session." in text
-        assert "at least 4 days between EMS sessions" in text
+        assert "At least 4 days between EMS sessions is recommended" in text
         new = [v for v in members_store.visits_of(SARAH.code) if v.id != "old"]
         assert VisitFlag.SHORT_GAP in new[0].flags
 
 
 async def test_readiness_yes_gives_see_your_trainer_and_flags_visit(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -185,7 +182,7 @@ async def test_readiness_yes_gives_see_your_trainer_and_flags_visit(
 
 
 async def test_member_flagged_at_screening_sees_trainer(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -196,7 +193,7 @@ async def test_member_flagged_at_screening_sees_trainer(
 
 
 async def test_already_checked_in_today_records_nothing_more(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -215,9 +212,9 @@ async def test_already_checked_in_today_records_nothing_more(
     ("who", "expected"), [(OLLY, Outcome.PACK_USED_UP), (EVE, Outcome.PACK_EXPIRED)]
 )
 async def test_pack_used_up_or_expired_is_not_recorded(
-    who: object, expected: Outcome, content: Content, members_store: AnyStore, clock: FakeClock
+    who: Member, expected: Outcome, content: Content, members_store: Store, clock: FakeClock
 ) -> None:
-    code = who.code  # type: ignore[attr-defined]
+    code = who.code
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, code)
@@ -229,7 +226,7 @@ async def test_pack_used_up_or_expired_is_not_recorded(
 
 
 async def test_not_found_after_enter_offers_registration(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -239,14 +236,15 @@ async def test_not_found_after_enter_offers_registration(
         await pilot.press("enter")
         await pilot.pause()
         assert "NOT FOUND" in screen_text(app)
-        assert bells.count == 1
+        await pilot.pause(BELL_GAP * BELLS[Outcome.NOT_FOUND] + 0.3)
+        assert bells.count == BELLS[Outcome.NOT_FOUND]
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, RegisterScreen)
 
 
 async def test_escape_and_idle_return_to_front_desk(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -261,10 +259,10 @@ async def test_escape_and_idle_return_to_front_desk(
 
 
 async def test_result_goes_back_by_itself(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
-    seconds = getattr(content.studio, "result_seconds", 20)
+    seconds = content.studio.result_seconds
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, PIA.code)
         await pilot.press("enter")
@@ -276,22 +274,24 @@ async def test_result_goes_back_by_itself(
 
 
 async def test_a_failed_write_says_not_checked_in(
-    content: Content, data_dir: Path, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = MemoryStore(data_dir)
-    add_members(store)
-    store.fail_writes = True
-    app = make_app(content, store, clock)
+    app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
+        disk_full(monkeypatch)
         await look_up(app, pilot, PIA.code)
         await pilot.press("enter")
         await pilot.pause()
         assert outcome(app) is Outcome.NOT_SAVED
-        assert store.visits_of(PIA.code) == []
+        assert "could not be saved" in screen_text(app)
+        monkeypatch.undo()
+        assert members_store.visits_of(PIA.code) == []
+        after = members_store.member(PIA.code)
+        assert after is not None and after.packs[0].sessions_left == 2  # nothing taken
 
 
 async def test_a_scanner_typing_at_the_front_desk_loses_nothing(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -306,15 +306,14 @@ async def test_a_scanner_typing_at_the_front_desk_loses_nothing(
 
 
 async def test_an_unreadable_store_sends_them_to_the_desk_not_a_traceback(
-    content: Content, data_dir: Path, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Unreadable(MemoryStore):
-        def members(self) -> list[Member]:
-            raise OSError(5, "Input/output error")
+    def unreadable() -> None:
+        raise OSError(5, "Input/output error")
 
-    app = make_app(content, Unreadable(data_dir), clock)
+    monkeypatch.setattr(members_store, "member_index", unreadable)
+    app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")
         app.post_message(messages.OpenCheckIn("s"))
         await pilot.pause()
         assert outcome(app) is Outcome.NOT_SAVED
@@ -322,7 +321,7 @@ async def test_an_unreadable_store_sends_them_to_the_desk_not_a_traceback(
 
 
 async def test_a_name_typed_ahead_at_the_front_desk_with_enter_is_found(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -334,12 +333,246 @@ async def test_a_name_typed_ahead_at_the_front_desk_with_enter_is_found(
 
 
 async def test_a_match_can_be_picked_by_click(
-    content: Content, members_store: AnyStore, clock: FakeClock
+    content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, "pia p")
         await pilot.click("#matches", offset=(4, 1))
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        assert len(members_store.visits_of(PIA.code)) == 1
+
+
+async def test_a_check_in_shown_as_done_is_on_disk_in_one_write(
+    content: Content, members_store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, PIA.code)
+        written = count_writes(monkeypatch)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        month = members_store.directory / "visits" / "2026-11.json"
+        assert written == [month]  # the visit and the session it took: one fsync'd write
+        [doc] = json.loads(month.read_bytes())["_default"].values()
+        assert doc["member_code"] == PIA.code and doc["pack_id"] == PIA.packs[0].id
+        assert doc["charge"] == 1  # the pack's first check-in: counted from here after a crash
+
+
+async def test_already_checked_in_for_ems_skips_the_questions(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, SARAH.code)
+        await pilot.press("enter", "n", "n", "y")
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        await pilot.press("escape")
+        await look_up(app, pilot, SARAH.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.ALREADY  # told at once: no questions first
+        assert "Sarah, you are already checked in today." in screen_text(app)
+        assert len(members_store.visits_of(SARAH.code)) == 1
+
+
+async def test_the_last_session_used_then_again_is_already_not_used_up(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    una = member("M1010", "Una", "Last", "+447700900101", pack(PackKind.PT, 1))
+    add_members(store, una)
+    app = make_app(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, una.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        assert "No sessions left on your PT pack." in screen_text(app)
+        await pilot.press("escape")
+        await look_up(app, pilot, una.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.ALREADY
+        clock.advance(24 * 3600)
+        await pilot.press("escape")
+        await look_up(app, pilot, una.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.PACK_USED_UP
+        assert "Sorry Una, your PT pack has no sessions left." in screen_text(app)
+
+
+async def test_a_member_without_any_pack_is_sent_to_the_desk(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    new = member("M1011", "Nia", "New", "+447700900111")
+    add_members(store, new)
+    app = make_app(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        bells = Bells(app)
+        await look_up(app, pilot, new.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.NO_PACK
+        assert "no sessions on a pack yet" in screen_text(app)
+        assert bells.count >= 1
+        assert store.visits_of(new.code) == []
+
+
+async def test_warm_up_is_offered_after_ems_only_when_the_studio_names_a_programme(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    assert content.studio.check_in_warmup == "ems-pre-session"
+    week_ago = clock.now() - timedelta(days=7)
+    members_store.add_visit(Visit("old", SARAH.code, week_ago, PackKind.EMS, None))
+    missing = replace(content, studio=replace(content.studio, check_in_warmup="no-such-one"))
+    for shown, used in ((True, content), (False, missing)):
+        app = make_app(used, members_store, clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await look_up(app, pilot, SARAH.code)
+            await pilot.press("enter", "n", "n", "y")
+            await pilot.pause()
+            assert outcome(app) is Outcome.CHECKED_IN
+            assert bool(app.screen.query("#warmup")) is shown
+            text = screen_text(app)
+            assert "7 days since your last EMS session." in text
+            assert "4 days between" not in text
+            assert "Before your EMS session" in text
+        clock.advance(7 * 24 * 3600)
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, PIA.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        assert not app.screen.query("#warmup")  # a Pilates client gets no EMS warm-up
+        assert "Before your session" in screen_text(app)
+
+
+async def test_not_found_goes_back_by_itself_after_result_seconds(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    seconds = content.studio.result_seconds
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, "qqqqxx")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "NOT FOUND" in screen_text(app)
+        clock.advance(seconds - 1)
+        await pilot.pause(0.4)
+        assert isinstance(app.screen, LookupScreen)
+        clock.advance(2)
+        await pilot.pause(0.4)
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_unprepared_client_is_told_to_drink_water(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, SARAH.code)
+        await pilot.press("enter", "n", "n", "n")
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        assert "Please drink some water now" in screen_text(app)
+
+
+SCROLL_BAR_GLYPHS = set("▁▂▃▅▆▇▔▏▕▉▊▋▍▎")  # eighth blocks: not in the Pi's console fonts
+
+
+def assert_no_scroll_bars(app: KioskApp) -> None:
+    shown = app.export_screenshot()
+    assert not SCROLL_BAR_GLYPHS & set(shown), type(app.screen).__name__
+    for widget in app.screen.query("*"):
+        assert not widget.scrollbars_enabled[0] or widget.scrollbar_size_vertical == 0, widget
+
+
+async def test_no_scroll_bars_on_the_check_in_screens(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    before = clock.now() - timedelta(days=2)
+    members_store.add_visit(Visit("old", TOM.code, before, PackKind.EMS, None))
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, "sar")
+        assert_no_scroll_bars(app)
+        await pilot.press("q", "q", "enter")
+        assert_no_scroll_bars(app)
+        await pilot.press("escape")
+        await look_up(app, pilot, TOM.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert_no_scroll_bars(app)
+        await pilot.press("y", "y", "n")
+        await pilot.pause()
+        assert outcome(app) is Outcome.SEE_TRAINER
+        assert_no_scroll_bars(app)
+        await pilot.press("escape")
+        app.post_message(messages.OpenRegistration())
+        await pilot.pause()
+        assert_no_scroll_bars(app)
+
+
+async def test_a_scan_while_a_result_is_showing_checks_the_next_client_in(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, PIA.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        # the next client scans their card at once: every key arrives before the result closes
+        for char in "M-1003":
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause(0.3)
+        assert outcome(app) is Outcome.PACK_USED_UP  # Olly: M1003, typed with a dash
+        assert "Olly" in screen_text(app)
+
+
+async def test_leaving_the_readiness_check_records_nothing(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, SARAH.code)
+        await pilot.press("enter", "n", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)
+        assert members_store.visits_of(SARAH.code) == []
+
+
+async def test_a_member_erased_while_the_look_up_was_open_is_not_found(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, PIA.code)
+        members_store.delete_member(PIA.code)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.NOT_FOUND
+        assert app.screen.query("#register")  # offered straight away
+        assert members_store.visits_of(PIA.code) == []
+
+
+async def test_keys_that_reach_the_look_up_before_its_input_exists_are_kept(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = LookupScreen(members_store.member_index(), clock, PIA.code[:2])
+        screen.type_ahead(PIA.code[2:4])
+        for char in PIA.code[4:]:
+            screen.on_key(events.Key(char, char))
+        screen.on_key(events.Key("enter", "\r"))
+        app.push_screen(screen)
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
         assert len(members_store.visits_of(PIA.code)) == 1

@@ -4,7 +4,10 @@ never crashes the kiosk: look-up, registration fields, and names on the result s
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,17 +17,19 @@ from hypothesis import strategies as st
 from textual.events import Paste
 from textual.widgets import Input, OptionList
 
+from kiosk.core.checkin import CheckIn, Outcome
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content, load_content
-from kiosk.core.desk import Decision, Status, redacted
+from kiosk.core.lookup import redact
 from kiosk.core.members import Member, PackKind
+from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.checkin import LookupScreen, result_view
 from kiosk.ui.screens.register import RegisterScreen, WelcomeScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.session import SessionKindScreen
 from tests.conftest import CONTENT_DIR
-from tests.ui_checkin_helpers import SARAH, MemoryStore, add_members, pack, screen_text
+from tests.ui_checkin_helpers import SARAH, add_members, pack, screen_text
 
 NASTY = st.sampled_from(
     [
@@ -70,17 +75,21 @@ def weird_member(first: str, last: str) -> Member:
     return Member("M9001", first, last, "+447700900999", packs=(pack(PackKind.EMS, 3),))
 
 
+@contextmanager
+def fresh_store() -> Iterator[Store]:
+    """A real store in its own temp directory: hypothesis runs each example in a new one."""
+    with tempfile.TemporaryDirectory() as directory, Store.open(Path(directory)) as store:
+        yield store
+
+
 @SETTINGS
 @given(query=ANY, first=TEXT, last=TEXT)
-def test_look_up_shows_names_and_input_literally(
-    query: str, first: str, last: str, tmp_path: Path
-) -> None:
-    async def run() -> None:
-        store = MemoryStore(tmp_path)
+def test_look_up_shows_names_and_input_literally(query: str, first: str, last: str) -> None:
+    async def run(store: Store) -> None:
         add_members(store, SARAH, weird_member(first or "x", last))
-        app = KioskApp(CONTENT, store, clock())  # type: ignore[arg-type]
+        app = KioskApp(CONTENT, store, clock())
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = LookupScreen(store.members(), app.clock)
+            screen = LookupScreen(store.member_index(), app.clock)
             app.push_screen(screen)
             await pilot.pause()
             field = screen.query_one("#query", Input)
@@ -89,20 +98,20 @@ def test_look_up_shows_names_and_input_literally(
             options = screen.query_one("#matches", OptionList)
             for n in range(options.option_count):
                 prompt = options.get_option_at_index(n).prompt
-                assert str(prompt) in {redacted(m) for m in store.members()}
+                assert str(prompt) in {redact(m) for m in store.members()}
             await pilot.press("enter")
             await pilot.pause()
             assert field.value == query or not isinstance(app.screen, LookupScreen)
 
-    asyncio.run(run())
+    with fresh_store() as store:
+        asyncio.run(run(store))
 
 
 @SETTINGS
 @given(values=st.lists(ANY, min_size=4, max_size=4))
-def test_registration_fields_take_anything_and_explain(values: list[str], tmp_path: Path) -> None:
-    async def run() -> None:
-        store = MemoryStore(tmp_path)
-        app = KioskApp(CONTENT, store, clock())  # type: ignore[arg-type]
+def test_registration_fields_take_anything_and_explain(values: list[str]) -> None:
+    async def run(store: Store) -> None:
+        app = KioskApp(CONTENT, store, clock())
         async with app.run_test(size=(80, 24)) as pilot:
             screen = RegisterScreen(CONTENT.terms, app.clock)
             app.push_screen(screen)
@@ -120,22 +129,22 @@ def test_registration_fields_take_anything_and_explain(values: list[str], tmp_pa
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, RegisterScreen)  # terms not agreed: never moves on
-            assert "tick the box to agree" in screen_text(app)
+            assert "agree to the studio terms" in screen_text(app)
+            assert store.members() == []
 
-    asyncio.run(run())
+    with fresh_store() as store:
+        asyncio.run(run(store))
 
 
 @SETTINGS
 @given(first=ANY, last=TEXT)
-def test_names_on_result_session_and_welcome_are_plain(
-    first: str, last: str, tmp_path: Path
-) -> None:
-    async def run() -> None:
+def test_names_on_result_session_and_welcome_are_plain(first: str, last: str) -> None:
+    async def run(store: Store) -> None:
         member = weird_member(first, last)
-        store = MemoryStore(tmp_path)
-        app = KioskApp(CONTENT, store, clock())  # type: ignore[arg-type]
+        app = KioskApp(CONTENT, store, clock())
         async with app.run_test(size=(80, 24)) as pilot:
-            view = result_view(Decision(Status.ALREADY, PackKind.EMS), member, None)
+            already = CheckIn(Outcome.ALREADY_TODAY, member.code, PackKind.EMS)
+            view = result_view(already, member, None)
             app.push_screen(ResultScreen(view, app.clock, 20))
             await pilot.pause()
             text = shown(screen_text(app))
@@ -147,4 +156,5 @@ def test_names_on_result_session_and_welcome_are_plain(
             await pilot.pause()
             assert shown(f"Welcome, {first}") in shown(screen_text(app))
 
-    asyncio.run(run())
+    with fresh_store() as store:
+        asyncio.run(run(store))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -19,7 +18,6 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView
 from kiosk.ui.screens.warmup_menu import WarmupMenuScreen
 from kiosk.ui.widgets.band import BELLS, HEADLINES, Outcome, ResultBand
-from tests.ui_checkin_helpers import MemoryStore
 
 M = TypeVar("M", bound=Message)
 
@@ -88,9 +86,9 @@ async def test_result_returns_by_itself_after_result_seconds(
 
 
 async def test_any_key_returns_and_a_letter_starts_the_next_look_up(
-    content: Content, data_dir: Path, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, MemoryStore(data_dir), clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         posted = Posted(app)
         app.push_screen(ResultScreen(ResultView(Outcome.ALREADY), clock, 20))

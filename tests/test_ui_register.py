@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual.events import Paste
 from textual.pilot import Pilot
@@ -12,28 +9,19 @@ from textual.widgets import Input
 
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
-from kiosk.core.desk import SCREENING
+from kiosk.core.members import Member
+from kiosk.core.screening import SCREENING_QUESTIONS
 from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.register import ConsentScreen, RegisterScreen, WelcomeScreen
-from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.widgets.qr import QRCode
 from tests.test_qr import decode, rasterise
-from tests.ui_checkin_helpers import MemoryStore, screen_text
+from tests.ui_checkin_helpers import disk_full, screen_text
 
-AnyStore = Store | MemoryStore
-
-
-@pytest.fixture
-def any_store(data_dir: Path) -> Iterator[AnyStore]:
-    if hasattr(Store, "add_visit"):
-        with Store.open(data_dir) as store:
-            yield store
-    else:
-        yield MemoryStore(data_dir)
+SCREENING = SCREENING_QUESTIONS
 
 
 async def type_into(pilot: Pilot[int], selector: str, text: str, keys: bool = True) -> None:
@@ -75,9 +63,9 @@ async def open_registration(app: KioskApp, pilot: Pilot[int]) -> None:
 
 
 async def test_empty_form_says_what_is_missing_per_field(
-    content: Content, any_store: AnyStore, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_registration(app, pilot)
         await tap(pilot, "#continue")
@@ -86,15 +74,15 @@ async def test_empty_form_says_what_is_missing_per_field(
         assert "Please enter your first name." in text
         assert "Please enter your last name." in text
         assert "Please enter your mobile number." in text
-        assert "tick the box to agree" in text
+        assert "Please read and agree to the studio terms to register." in text
         assert isinstance(app.screen, RegisterScreen)
-        assert any_store.members() == []
+        assert store.members() == []
 
 
 async def test_bad_phone_and_email_are_explained_then_cleared_when_fixed(
-    content: Content, any_store: AnyStore, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_registration(app, pilot)
         await fill(pilot, "Amy", "Walker", "07700 9001", "amy@example")
@@ -132,90 +120,91 @@ async def register(
 
 
 async def test_walk_in_registers_gets_a_scannable_code_and_can_check_in(
-    content: Content, any_store: AnyStore, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await register(app, pilot, "n" * len(SCREENING))
         assert isinstance(app.screen, WelcomeScreen)
-        [member] = any_store.members()
+        [member] = store.members()
         assert (member.first_name, member.last_name) == ("Amy", "Walker")
         assert member.phone == "+33612345678"
         assert member.email == "amy@example.com"
         assert not member.see_trainer
         assert member.terms_agreed_at == clock.now()
-        screening = any_store.screening(member.code)
+        screening = store.screening(member.code)
         assert screening is not None and not any(screening.answers.values())
-        assert screening.consent_at == clock.now()
+        assert screening.consent_at == clock.now() and screening.taken == clock.now().date()
+        # health answers apart from the member record, only the answers, date and consent
+        assert "implant" not in (store.directory / "members.json").read_text()
+        kept = (store.directory / "screenings.json").read_text()
+        assert member.code in kept and "Walker" not in kept and "+33" not in kept
         assert "Save this to check in faster next time" in screen_text(app)
         qr = app.screen.query_one(QRCode)
         assert decode(rasterise(qr.lines())) == [member.code]
-        await tap(pilot, "#check-in")
-        await pilot.pause()
-        assert isinstance(app.screen, ResultScreen)
-        assert "no sessions on a pack yet" in screen_text(app)
+        assert "see the front desk for your first session" in screen_text(app)
+        await tap(pilot, "#done")
+        assert isinstance(app.screen, FrontDeskScreen)
 
 
 async def test_any_screening_yes_sets_see_trainer(
-    content: Content, any_store: AnyStore, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await register(app, pilot, "n" * (len(SCREENING) - 1) + "y")
-        [member] = any_store.members()
+        [member] = store.members()
         assert member.see_trainer
-        screening = any_store.screening(member.code)
+        screening = store.screening(member.code)
         assert screening is not None
-        assert [k for k, yes in screening.answers.items() if yes] == [SCREENING[-1][0]]
+        assert [k for k, yes in screening.answers.items() if yes] == [SCREENING[-1].id]
         assert "see your trainer before your first EMS session" in screen_text(app)
 
 
 async def test_anything_else_text_sets_see_trainer_and_is_kept(
-    content: Content, any_store: AnyStore, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await register(app, pilot, "n" * len(SCREENING), other="bad knee")
-        [member] = any_store.members()
+        [member] = store.members()
         assert member.see_trainer
-        screening = any_store.screening(member.code)
+        screening = store.screening(member.code)
         assert screening is not None and screening.other == "bad knee"
 
 
 async def test_without_consent_no_answers_are_kept_and_trainer_asks(
-    content: Content, any_store: AnyStore, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await register(app, pilot, "y" * len(SCREENING), consent=False)
-        [member] = any_store.members()
+        [member] = store.members()
         assert member.see_trainer
-        assert any_store.screening(member.code) is None
+        assert store.screening(member.code) is None
 
 
 async def test_a_failed_save_keeps_everything_on_screen(
-    content: Content, data_dir: Path, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = MemoryStore(data_dir)
-    app = KioskApp(content, store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        store.fail_writes = True
+        disk_full(monkeypatch)
         await register(app, pilot, "n" * len(SCREENING), other="note")
         assert isinstance(app.screen, ConsentScreen)
         assert "could not be saved" in screen_text(app)
         assert app.screen.query_one("#other", Input).value == "note"
-        store.fail_writes = False
+        assert store.members() == [] and store.screenings() == []
+        monkeypatch.undo()
         await pilot.pause(0.3)  # a button ignores a second press while it still shows the first
         await tap(pilot, "#finish")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
-        assert len(store.members()) == 1
+        assert len(store.members()) == 1 and len(store.screenings()) == 1
 
 
-async def test_escape_leaves_registration(
-    content: Content, any_store: AnyStore, clock: FakeClock
-) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+async def test_escape_leaves_registration(content: Content, store: Store, clock: FakeClock) -> None:
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_registration(app, pilot)
         await pilot.press("escape")
@@ -224,9 +213,9 @@ async def test_escape_leaves_registration(
 
 
 async def test_registration_left_alone_returns_to_the_front_desk(
-    content: Content, any_store: AnyStore, clock: FakeClock
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = KioskApp(content, any_store, clock)  # type: ignore[arg-type]
+    app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_registration(app, pilot)
         await type_into(pilot, "#first_name", "Amy")
@@ -236,4 +225,21 @@ async def test_registration_left_alone_returns_to_the_front_desk(
         clock.advance(11)
         await pilot.pause(0.4)
         assert isinstance(app.screen, FrontDeskScreen)
-        assert any_store.members() == []
+        assert store.members() == []
+
+
+async def test_a_number_already_registered_is_not_registered_twice(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    store.add_member(Member("M1001", "Sarah", "Kent", "+447700900121"))
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_registration(app, pilot)
+        await fill(pilot, "Sarah", "Kent", "07700 900121", keys=False)
+        assert "This number is already registered" in screen_text(app)
+        await tap(pilot, "#agree")
+        await tap(pilot, "#continue")
+        assert isinstance(app.screen, RegisterScreen)
+        assert app.screen.query_one("#phone", Input).has_focus
+        await type_into(pilot, "#phone", "07700 900122", keys=False)
+        assert "already registered" not in screen_text(app)

@@ -1,14 +1,18 @@
-"""Shared helpers for the check-in UI tests: members to find, screen text, bell counting."""
+"""Shared helpers for the check-in UI tests: members to find, screen text, bell counting, and
+failing or counting the real store's writes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widget import Widget
 from textual.widgets import Static
 
-from kiosk.core.members import Member, Pack, PackKind, Screening, Visit
+import kiosk.store.storage as storage
+from kiosk.core.members import Member, Pack, PackKind
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 
@@ -20,7 +24,9 @@ def pack(kind: PackKind, left: int, bought: int = 10, expires: date | None = FAR
 
 
 def member(code: str, first: str, last: str, phone: str, *packs: Pack, **more: object) -> Member:
-    return Member(code, first, last, phone, packs=packs, **more)  # type: ignore[arg-type]
+    # pack ids are unique in a store: the store counts each pack's check-ins by its id
+    own = tuple(replace(p, id=f"{code}-{p.id}") for p in packs)
+    return Member(code, first, last, phone, packs=own, **more)  # type: ignore[arg-type]
 
 
 SARAH = member("M1001", "Sarah", "Kent", "+447700900121", pack(PackKind.EMS, 5))
@@ -49,9 +55,8 @@ PIA = member("M1006", "Pia", "Pilates", "+447700900666", pack(PackKind.PILATES, 
 MEMBERS = (SARAH, ZOE, OLLY, EVE, TOM, PIA)
 
 
-def add_members(store: Store | MemoryStore, *members: Member) -> None:
-    for m in members or MEMBERS:
-        store.add_member(m)
+def add_members(store: Store, *members: Member) -> None:
+    store.add_members(members or MEMBERS)
 
 
 def screen_text(app: KioskApp) -> str:
@@ -73,59 +78,23 @@ class Bells:
         self.count += 1
 
 
-class MemoryStore:
-    """The agreed Store interface (members, visits, screenings) in memory, for UI tests while
-    the real store (B1) is not there; `fail_writes` makes every write raise OSError, as a full
-    or read-only disk would."""
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every store write from now on fails as a full disk would (the real store's write path)."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._members: dict[str, Member] = {}
-        self._visits: list[Visit] = []
-        self._screenings: dict[str, Screening] = {}
-        self.fail_writes = False
-        self._next = 2000
+    def refuse(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
 
-    def close(self) -> None:
-        pass
+    monkeypatch.setattr(storage, "write_atomic", refuse)
 
-    def _write(self) -> None:
-        if self.fail_writes:
-            raise OSError(28, "No space left on device")
 
-    def members(self) -> list[Member]:
-        return list(self._members.values())
+def count_writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files the store writes from now on, in order (each one a whole fsync'd write)."""
+    written: list[Path] = []
+    real = storage.write_atomic
 
-    def member(self, code: str) -> Member | None:
-        return self._members.get(code)
+    def spy(path: Path, data: bytes) -> None:
+        real(path, data)
+        written.append(path)
 
-    def new_member_code(self) -> str:
-        self._next += 1
-        return f"M{self._next}"
-
-    def add_member(self, m: Member) -> None:
-        self._write()
-        if m.code in self._members:
-            raise ValueError(f"member {m.code} exists")
-        self._members[m.code] = m
-
-    def save_member(self, m: Member) -> None:
-        self._write()
-        self._members[m.code] = m
-
-    def add_visit(self, v: Visit) -> None:
-        self._write()
-        self._visits.append(v)
-
-    def visits_of(self, code: str) -> list[Visit]:
-        return [v for v in self._visits if v.member_code == code]
-
-    def screening(self, code: str) -> Screening | None:
-        return self._screenings.get(code)
-
-    def save_screening(self, s: Screening) -> None:
-        self._write()
-        self._screenings[s.member_code] = s
-
-    def delete_screening(self, code: str) -> None:
-        self._screenings.pop(code, None)
+    monkeypatch.setattr(storage, "write_atomic", spy)
+    return written

@@ -10,6 +10,7 @@ API:
     result.first_ems, result.days_since_last_ems, result.short_gap, result.unprepared
     result.sessions_left, result.expires_soon, result.warnings (plain sentences)
     kinds_available(member, today) -> list[tuple[PackKind, int]]   # for "which session today?"
+    kind_without_choice(member, today, last_any) -> PackKind         # when none is available
     prep_card(kind) -> tuple[str, ...]                              # after a check-in
     with_pack(member, pack) -> Member
 
@@ -108,9 +109,29 @@ def kinds_available(member: Member, today: date) -> list[tuple[PackKind, int]]:
     return [(kind, n) for kind, n in left.items() if n > 0]
 
 
+def kind_without_choice(member: Member, today: date, last: Visit | None) -> PackKind:
+    """The kind a check-in is about when the member has no sessions left of any kind.
+
+    `last` is their latest visit of any kind: one today means "already checked in" for that
+    kind. Otherwise their newest pack's kind, so the result names the pack that ran out; with
+    no pack at all, EMS (the result is "no pack" whatever the kind).
+    """
+    if last is not None and last.kind is not None and last.at.date() == today:
+        return last.kind
+    return member.packs[-1].kind if member.packs else PackKind.EMS
+
+
 def with_pack(member: Member, pack: Pack) -> Member:
     """The member with `pack` in place of their pack of the same id."""
     return replace(member, packs=tuple(pack if p.id == pack.id else p for p in member.packs))
+
+
+def _expires_text(expires: date, today: date) -> str:
+    if expires == today:
+        return "expires today"
+    if expires == today + timedelta(days=1):
+        return "expires tomorrow"
+    return f"expires on {expires:%-d %B %Y}"
 
 
 def _sessions(n: int) -> str:
@@ -189,7 +210,7 @@ def decide_check_in(
         if used.expires is not None and used.expires - today <= timedelta(EXPIRY_WARNING_DAYS):
             expires_soon = used.expires >= today
             if expires_soon:
-                warnings.append(f"Your {kind} pack expires on {used.expires:%-d %B %Y}.")
+                warnings.append(f"Your {kind} pack {_expires_text(used.expires, today)}.")
     visit = Visit(
         visit_id or new_visit_id(now),
         code,

@@ -267,26 +267,32 @@ def read_members_csv(
 
 
 def _member_row(row: dict[str, str], today: date) -> tuple[Member, Pack | None]:
+    """One row as a member and their pack; _BadRow naming every problem the row has."""
+    problems: list[str] = []
     first, last = row["first_name"], row["last_name"]
     for column, value, which in (("first_name", first, "first"), ("last_name", last, "last")):
         problem = name_problem(value, which)
         if problem:
-            raise _BadRow(f"{column}: {problem}")
+            problems.append(f"{column}: {problem}")
     phone = normalise_phone(row["phone"])
     if phone is None:
         shown = plain(row["phone"], 30) or "empty"
-        raise _BadRow(f"phone: {shown!r} is not a phone number (UK 07..., or +country code)")
+        problems.append(f"phone: {shown!r} is not a phone number (UK 07..., or +country code)")
     email = row.get("email", "")
-    problem = email_problem(email)
-    if problem:
-        raise _BadRow(f"email: {plain(email, 40)!r} does not look like an email address")
+    if email_problem(email):
+        problems.append(f"email: {plain(email, 40)!r} does not look like an email address")
     code = row.get("member_code", "")
     if code and (len(code) > CODE_MAX or not _CODE.match(code)):
-        raise _BadRow(
+        problems.append(
             f"member_code: {plain(code, 30)!r} must be letters, digits and dashes "
             f"(at most {CODE_MAX})"
         )
-    pack = _pack(row)
+    try:
+        pack = _pack(row)
+    except _BadRow as e:
+        problems.append(str(e))
+    if problems or phone is None:
+        raise _BadRow("; ".join(problems))
     member = Member(
         code=code.upper(),
         first_name=" ".join(first.split()),

@@ -96,6 +96,18 @@ class Link:
 
 
 @dataclass(frozen=True)
+class StaffPolicy:
+    """How staff mode, backups and health-data retention behave (``[staff]`` in studio.toml)."""
+
+    idle_seconds: int = 120  # staff mode logs out after this long untouched
+    backup_generations: int = 14  # backups kept under data/backups/; older ones are removed
+    screening_retention_months: int = 24  # health answers kept this long after the last visit
+
+
+STAFF_MINIMUMS = {"idle_seconds": 10, "backup_generations": 1, "screening_retention_months": 1}
+
+
+@dataclass(frozen=True)
 class Studio:
     name: str
     address: str = ""
@@ -105,6 +117,8 @@ class Studio:
     result_seconds: int = 20
     sound_command: str | None = None
     qr_style: str = "half"
+    staff: StaffPolicy = StaffPolicy()
+    check_in_warmup: str | None = None  # programme id offered after an EMS check-in
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,8 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
     if qr_style not in QR_STYLES:
         f.problem("qr_style", f'must be "half" or "full", not {qr_style!r}')
         qr_style = "half"
+    staff = _load_staff(f.sub("staff")) if "staff" in data else StaffPolicy()
+    warmup = f.text("check_in_warmup", "", allow_empty=True).strip() or None
     _unknown(f)
     return Studio(
         name=name,
@@ -147,7 +163,27 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
         result_seconds=result_seconds,
         sound_command=sound,
         qr_style=qr_style,
+        staff=staff,
+        check_in_warmup=warmup,
     )
+
+
+def _load_staff(f: Fields) -> StaffPolicy:
+    """Each setting a whole number at or above its minimum; a bad one keeps its default."""
+    default = StaffPolicy()
+    values: dict[str, int] = {}
+    for key, least in STAFF_MINIMUMS.items():
+        fallback: int = getattr(default, key)
+        before = len(f.problems)
+        value = f.integer(key, fallback)
+        if len(f.problems) > before:
+            value = fallback  # wrong type: already named by Fields
+        elif value < least:
+            f.problem(key, f"must be at least {least}, not {value}; using {fallback}")
+            value = fallback
+        values[key] = value
+    _unknown(f)
+    return StaffPolicy(**values)
 
 
 def _load_hours(f: Fields) -> OpeningHours:

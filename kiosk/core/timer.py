@@ -19,7 +19,14 @@ from kiosk.core.clock import Clock
 from kiosk.core.programmes import Phase, Programme, Segment, Side, Step
 
 CUE_SECONDS = 3.0  # the last seconds of a phase get a cue (sound and flash)
+FLASH_SECONDS = 0.5  # the cue flashes on for half of each second, off for the other half
 _EPSILON = 1e-9
+
+
+def _until_next_multiple(value: float, step: float) -> float:
+    """How far ``value`` is from the next multiple of ``step`` above it (never 0)."""
+    until = step - math.fmod(value, step) if value >= 0 else -math.fmod(value, step)
+    return until if until > 0 else step
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,24 @@ class Moment:
         """In the last seconds of a phase that ends by itself."""
         left = self.seconds_left
         return left is not None and self.phase is not Phase.DONE and 0 < left <= CUE_SECONDS
+
+    def until_change(self) -> float:
+        """Seconds until something shown next changes: a whole second of the countdown (or of
+        the count up while a set waits for "done"), a half second of the cue's flash, or a rep.
+
+        A screen that looks again only then shows each change on time, and does no work between.
+        """
+        if self.phase is Phase.DONE or self.paused:
+            return math.inf
+        if self.seconds_left is None:
+            return _until_next_multiple(self.elapsed, 1.0)
+        # whole seconds, or half seconds while the cue flashes (and the second before it)
+        grid = FLASH_SECONDS if self.seconds_left <= CUE_SECONDS + 1 else 1.0
+        until = _until_next_multiple(-self.seconds_left, grid)
+        tempo = self.step.timing.tempo if self.step is not None else 0.0
+        if self.rep is not None and tempo > 0:
+            until = min(until, _until_next_multiple(self.elapsed, tempo))
+        return until
 
     @property
     def rep(self) -> int | None:

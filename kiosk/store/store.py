@@ -15,7 +15,8 @@ API (everything returns plain values from kiosk/core/members.py):
     add_visit(v) (on disk, fsync'd, when it returns); add_visits(vs) (import, one write per month)
     record_check_in(result: CheckIn) -> Member | None   # visit + session taken: ONE write
     all_visits() -> list[Visit]   # every month (export)
-    remove_visit(visit_id) -> Visit | None; visits_on(day); visits_between(first_day, last_day)
+    remove_visit(visit_id, give_back=False) -> Visit | None; visits_on(day)
+    visits_between(first_day, last_day)
     visits_of(code); last_visit(code, kind=None) -> Visit | None; visit_count()
     anonymise_visits(code) -> int
   screenings (screenings.json, apart from members: special-category data):
@@ -485,8 +486,10 @@ class Store:
         self._unsaved.add(member.code)
         return updated
 
-    def remove_visit(self, visit_id: str) -> Visit | None:
-        """Remove one visit (staff correcting a mistake). Its pack session is not given back."""
+    def remove_visit(self, visit_id: str, *, give_back: bool = False) -> Visit | None:
+        """Remove one visit (staff correcting a mistake). Its pack session is not given back,
+        unless `give_back` (staff undoing a check-in): then a session it took returns to its
+        pack, written after the visit is gone, so a crash between can only keep it taken."""
         guess = _VISIT_ID_MONTH.match(visit_id)
         months = self.months()
         if guess:
@@ -500,14 +503,24 @@ class Store:
             docs = table.search(q.id == visit_id)
             if docs:
                 visit = visit_of(docs[0])
+                took_session = bool(docs[0].get("charge"))
                 if visit.member_code in self._unsaved:
                     # write the session it took first: removing it must not give it back
                     self.save_member(self._members[visit.member_code])
                 table.remove(doc_ids=[d.doc_id for d in docs])
                 self._visit_count -= len(docs)
                 self._forget_member_visits(visit.member_code)
+                if give_back and took_session:
+                    self._give_session_back(visit)
                 return visit
         return None
+
+    def _give_session_back(self, visit: Visit) -> None:
+        member = self._members.get(visit.member_code)
+        pack = next((p for p in member.packs if p.id == visit.pack_id), None) if member else None
+        if member is None or pack is None:
+            return  # the member or the pack was removed since: nothing to give back to
+        self.save_member(with_pack(member, replace(pack, sessions_left=pack.sessions_left + 1)))
 
     def _forget_member_visits(self, code: str) -> None:
         """Rebuild one member's summary from their month files (after a removal)."""

@@ -6,29 +6,42 @@ store and a frozen clock.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import events
-from textual.app import App
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
 from kiosk.store import Store
 from kiosk.ui import messages
+from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.messages import SCANNER_ENTER
 from kiosk.ui.screens.front_desk import FrontDeskScreen
+from kiosk.ui.watchdog import Notifier
 
 # The other screens are imported where they are first opened: the front desk paints sooner.
 
 
-class KioskApp(App[int]):
+class KioskApp(LockedDownApp):
+    """Lock-down (no way out but `leave_kiosk`, errors logged) comes from LockedDownApp."""
+
     CSS_PATH = "app.tcss"
-    ENABLE_COMMAND_PALETTE = False
     TITLE = "studio-kiosk"
 
-    def __init__(self, content: Content, store: Store, clock: Clock) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        content: Content,
+        store: Store,
+        clock: Clock,
+        *,
+        warnings: Sequence[str] = (),
+        notifier: Notifier | None = None,
+    ) -> None:
+        super().__init__(notifier)
         self.content = content
         self.store = store
         self.clock = clock
+        self.warnings = list(warnings)  # start-up warnings for staff (e.g. a restored file)
 
     def on_mount(self) -> None:
         self.push_screen(FrontDeskScreen(self.content, self.clock))
@@ -63,7 +76,9 @@ class KioskApp(App[int]):
         open_warmups(self, message.programme_id)
 
     def on_open_staff(self, message: messages.OpenStaff) -> None:
-        pass  # issue 6
+        from kiosk.ui.screens.staff import open_staff
+
+        open_staff(self)  # the PIN first, then staff mode
 
     def on_back_to_front_desk(self, message: messages.BackToFrontDesk) -> None:
         self.back_to_front_desk()

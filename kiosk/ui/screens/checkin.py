@@ -1,13 +1,14 @@
 """Check-in: the private look-up, the session choice, the EMS readiness check, then the result.
 
 The look-up shows nothing before 3 characters and at most 5 redacted matches; an exact member
-code followed by Enter (what a USB scanner types) picks that member at once. The index is built
-once when the screen opens, never per key.
+code followed by Enter (what a USB scanner types) picks that member at once. The look-up index
+is the store's (kiosk/core/lookup.py), built once and kept until members change, never per key.
+The decision is kiosk/core/checkin.py's; `store.record_check_in` puts it on disk (one fsync'd
+write) before the result screen says anything is done.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -19,20 +20,13 @@ from textual.containers import Vertical
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiosk.core import checkin as rules
+from kiosk.core.checkin import CheckIn, decide_check_in, kind_without_choice, kinds_available
 from kiosk.core.clock import Clock
-from kiosk.core.desk import (
-    READINESS,
-    Decision,
-    MemberIndex,
-    Status,
-    decide,
-    kinds_left,
-    redacted,
-    with_pack,
-)
+from kiosk.core.lookup import MAX_MATCHES, MIN_CHARS, Match, MemberIndex
 from kiosk.core.members import Member, PackKind
+from kiosk.core.screening import READINESS_QUESTIONS, Readiness
 from kiosk.ui import messages
-from kiosk.ui.records import records
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView, result_seconds
@@ -42,9 +36,8 @@ from kiosk.ui.widgets.band import Outcome, ResultBand, ring
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
-MIN_CHARS = 3
-MAX_MATCHES = 5
 LOOKUP_IDLE_SECONDS = 60.0
+READINESS = tuple((q.id, q.text) for q in READINESS_QUESTIONS)
 
 
 class LookupScreen(IdleScreen):
@@ -63,15 +56,20 @@ class LookupScreen(IdleScreen):
 
     def __init__(
         self,
-        members: list[Member],
+        index: MemberIndex,
         clock: Clock,
         text: str = "",
         idle_seconds: float = LOOKUP_IDLE_SECONDS,
+        not_found_seconds: float = LOOKUP_IDLE_SECONDS,
     ) -> None:
         super().__init__(clock, idle_seconds)
-        self.index = MemberIndex(members)
+        self.index = index
         self.first_text = text
-        self.matches: list[Member] = []
+        self.matches: list[Match] = []
+        self.typing_seconds = idle_seconds
+        self.not_found_seconds = not_found_seconds
+        self._ready = False  # the input exists: keys before that are kept in _pending
+        self._pending = ""
         self._enter_on_mount = False
         self._not_found_for: str | None = None
         self._searched = ""
@@ -80,7 +78,7 @@ class LookupScreen(IdleScreen):
         with Vertical(classes="kiosk-form", id="lookup"):
             yield Static("Check in", id="title", markup=False)
             yield Static(
-                "Type your name, the last 4 digits of your phone, or scan your card.",
+                "Type your name, the last 4 digits of your phone, or scan your code.",
                 id="help",
                 markup=False,
             )
@@ -97,11 +95,14 @@ class LookupScreen(IdleScreen):
                     id="not-found-text",
                 )
                 yield Button("Register as a new client (F3)", id="register", variant="primary")
+            yield Static("New here? Press F3 to register.  Esc: back.", id="new", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
         query = self.query_one("#query", Input)
+        query.value += self._pending
         query.cursor_position = len(query.value)
+        self._ready = True
         self._show_not_found(False)
         self._search(query.value)
         if self._enter_on_mount:
@@ -109,20 +110,28 @@ class LookupScreen(IdleScreen):
 
     def type_ahead(self, text: str) -> None:
         """Characters that arrived (from the front desk) before this screen had the focus."""
-        if not self.is_mounted:
-            self.first_text += text
+        if not self._ready:
+            self._pending += text
             return
         self.query_one("#query", Input).insert_text_at_cursor(text)
 
     def type_ahead_enter(self) -> None:
         """Enter pressed before this screen had the focus (a scanner is that fast)."""
-        if not self.is_mounted:
+        if not self._ready:
             self._enter_on_mount = True
             return
         self._submit(self.query_one("#query", Input).value)
 
     def on_key(self, event: events.Key) -> None:
         # Keys that reach the screen itself came before the input took the focus.
+        if not self._ready:  # before the input even exists
+            if event.is_printable and event.character:
+                event.stop()
+                self.type_ahead(event.character)
+            elif event.key == "enter":
+                event.stop()
+                self.type_ahead_enter()
+            return
         query = self.query_one("#query", Input)
         if query.has_focus:
             return
@@ -154,16 +163,15 @@ class LookupScreen(IdleScreen):
             self.matches = []
             options.clear_options()
             options.display = False
-            hint.update("Keep typing: at least 3 letters or digits." if text.strip() else "")
+            hint.update(f"Keep typing: at least {MIN_CHARS} letters or digits." if text else "")
             return
-        self.matches = list(self.index.search(text, MAX_MATCHES))[:MAX_MATCHES]
-        options.set_options(
-            Option(Text(redacted(m)), id=str(n)) for n, m in enumerate(self.matches)
-        )
+        self.matches = self.index.search(text)[:MAX_MATCHES]
+        # labels are redacted user text: a Text object, so "[bold]" in a name stays literal
+        options.set_options(Option(Text(m.label), id=str(n)) for n, m in enumerate(self.matches))
         options.display = bool(self.matches)
         if self.matches:
             options.highlighted = 0
-            hint.update("Up and Down to choose, Enter to check in.  Esc: back.")
+            hint.update("Up and Down to choose, Enter to check in.")
         else:
             hint.update("No match yet. Press Enter when you have typed it all.")
 
@@ -171,6 +179,9 @@ class LookupScreen(IdleScreen):
         if not shown:
             self._not_found_for = None
         self.query_one("#not-found").display = shown
+        self.query_one("#new").display = not shown  # the not-found part offers it already
+        # "Not found" is a result: it goes back to the front desk as soon as the others do
+        self.idle_seconds = self.not_found_seconds if shown else self.typing_seconds
 
     # -- picking ----------------------------------------------------------------------------
 
@@ -181,35 +192,35 @@ class LookupScreen(IdleScreen):
     def _submit(self, value: str) -> None:
         if value != self._searched:  # typed ahead faster than the list followed
             self._search(value)
-        text = value.strip()
-        member = self.index.by_code(text)
-        if member is not None:
-            self._pick(member)
+        code = self.index.by_code(value)
+        if code is not None:
+            self._pick(code)
             return
-        if len(text) < MIN_CHARS:
-            self.query_one("#hint", Static).update("Type at least 3 letters or digits.")
+        if len(value.strip()) < MIN_CHARS:
+            self.query_one("#hint", Static).update(f"Type at least {MIN_CHARS} letters or digits.")
             return
         highlighted = self.query_one("#matches", OptionList).highlighted
         if self.matches and highlighted is not None:
-            self._pick(self.matches[highlighted])
+            self._pick(self.matches[highlighted].code)
             return
         self._not_found_for = value
         self.query_one("#hint", Static).update("")
         self._show_not_found(True)
+        self.touch()
         ring(self, Outcome.NOT_FOUND)
 
     @on(OptionList.OptionSelected, "#matches")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self.matches):
-            self._pick(self.matches[event.option_index])
+            self._pick(self.matches[event.option_index].code)
 
-    def _pick(self, member: Member) -> None:
-        CheckInFlow(self.kiosk, member).start()
+    def _pick(self, code: str) -> None:
+        CheckInFlow(self.kiosk, code).start()
 
     def action_move(self, step: int) -> None:
-        options = self.query_one("#matches", OptionList)
         if not self.matches:
             return
+        options = self.query_one("#matches", OptionList)
         current = options.highlighted if options.highlighted is not None else -step
         options.highlighted = max(0, min(len(self.matches) - 1, current + step))
 
@@ -225,164 +236,186 @@ class LookupScreen(IdleScreen):
         self.action_register()
 
 
+def show_result(app: KioskApp, view: ResultView) -> None:
+    app.push_screen(ResultScreen(view, app.clock, result_seconds(app.content.studio)))
+
+
 def open_look_up(app: KioskApp, text: str) -> None:
-    """Open the look-up with the members as they are now, or say check-in is unavailable."""
+    """Open the look-up on the store's member index, or say check-in is unavailable."""
     try:
-        members = records(app).members()
+        index = app.store.member_index()
     except Exception:  # an unreadable store must not take the kiosk down
         app.log.error("check-in: the members could not be read")
         view = ResultView(
             Outcome.NOT_SAVED,
             lines=("Check-in is not available just now. Please see the front desk.",),
         )
-        app.push_screen(ResultScreen(view, app.clock, result_seconds(app.content.studio)))
+        show_result(app, view)
         return
-    app.push_screen(LookupScreen(members, app.clock, text))
+    seconds = result_seconds(app.content.studio)
+    app.push_screen(LookupScreen(index, app.clock, text, not_found_seconds=seconds))
+
+
+NOT_FOUND_VIEW = ResultView(
+    Outcome.NOT_FOUND,
+    lines=("We could not find you. Please register as a new client, or see the front desk.",),
+    offer_registration=True,
+)
+NOT_SAVED_VIEW = ResultView(
+    Outcome.NOT_SAVED,
+    lines=("Your visit could not be saved. Please tell the front desk.",),
+)
 
 
 class CheckInFlow:
     """From a picked member to the result: which session, the readiness check, then record it.
 
     Each step is a screen pushed with a callback; leaving any of them (Esc, idle) goes back to
-    the front desk and records nothing.
+    the front desk and records nothing. A check-in that cannot go ahead (already today, pack
+    used up or expired) is told at once, without the readiness questions.
     """
 
-    def __init__(self, app: KioskApp, member: Member) -> None:
+    def __init__(self, app: KioskApp, code: str) -> None:
         self.app = app
-        self.member = member
+        self.code = code
         self.clock = app.clock
 
-    @property
-    def step_seconds(self) -> float:
-        return LOOKUP_IDLE_SECONDS
+    def _member(self) -> Member | None:
+        """The member as the store has them now (packs change with every check-in)."""
+        return self.app.store.member(self.code)
 
     def start(self) -> None:
-        kinds = kinds_left(self.member, self.clock.now().date())
+        try:
+            member = self._member()
+            if member is None:  # removed since the look-up opened
+                show_result(self.app, NOT_FOUND_VIEW)
+                return
+            today = self.clock.now().date()
+            kinds = kinds_available(member, today)
+            if kinds:
+                kind = kinds[0][0]
+            else:  # nothing left of any kind: the result says which pack ran out
+                kind = kind_without_choice(member, today, self.app.store.last_visit(self.code))
+        except Exception:
+            self._failed()
+            return
         if len(kinds) > 1:
             self.app.push_screen(
-                SessionKindScreen(self.member.first_name, kinds, self.clock, self.step_seconds),
+                SessionKindScreen(member.first_name, kinds, self.clock, LOOKUP_IDLE_SECONDS),
                 self._kind_chosen,
             )
         else:
-            self._kind_chosen(kinds[0][0] if kinds else None)
+            self._kind_chosen(kind)
+
+    def _decide(self, kind: PackKind, readiness: Readiness | None) -> tuple[Member, CheckIn]:
+        member = self._member()
+        if member is None:
+            raise LookupError(f"member {self.code} is gone")
+        last = self.app.store.last_visit(self.code, kind)
+        return member, decide_check_in(
+            member, kind, self.clock.now(), last=last, readiness=readiness
+        )
 
     def _kind_chosen(self, kind: PackKind | None) -> None:
-        if kind is PackKind.EMS:
+        if kind is None:
+            return
+        try:
+            _, first_look = self._decide(kind, None)
+        except Exception:
+            self._failed()
+            return
+        if kind is PackKind.EMS and first_look.recorded:
             self.app.push_screen(
                 QuestionsScreen(
                     "Before your EMS session",
                     READINESS,
                     self.clock,
-                    self.step_seconds,
+                    LOOKUP_IDLE_SECONDS,
                     intro="Three quick questions, for your safety today.",
                 ),
-                lambda answers: self._finish(kind, answers),
+                lambda answers: self._answered(kind, answers),
             )
         else:
-            self._finish(kind, None)
+            self._record(kind, None)
 
-    def _finish(self, kind: PackKind | None, readiness: dict[str, bool] | None) -> None:
-        if kind is PackKind.EMS and readiness is None:
-            return  # left the readiness check: nothing recorded
+    def _answered(self, kind: PackKind, answers: dict[str, bool] | None) -> None:
+        if answers is not None:  # None: left the readiness check, nothing recorded
+            self._record(kind, Readiness.from_answers(answers))
+
+    def _record(self, kind: PackKind, readiness: Readiness | None) -> None:
         try:
-            view = record_check_in(self.app, self.member, kind, readiness)
+            member, result = self._decide(kind, readiness)
+            # on disk, fsync'd, before anything on screen says it is done
+            self.app.store.record_check_in(result)
         except Exception:  # a full disk or a broken store: say so, never a traceback
-            self.app.log.error("check-in: the visit could not be recorded")
-            view = ResultView(
-                Outcome.NOT_SAVED,
-                lines=("Your visit could not be saved. Please tell the front desk.",),
-            )
-        self.app.push_screen(
-            ResultScreen(view, self.clock, result_seconds(self.app.content.studio))
-        )
+            self._failed()
+            return
+        show_result(self.app, result_view(result, member, check_in_warmup(self.app)))
+
+    def _failed(self) -> None:
+        self.app.log.error("check-in: the visit could not be recorded")
+        show_result(self.app, NOT_SAVED_VIEW)
 
 
-PREP_CARD = (
-    "Drink a glass of water before you start.",
-    "No heavy meal in the 2 hours before your session.",
-    "No body lotion or oil today: the suit needs clean skin.",
-)
-STATUS_OUTCOME = {
-    Status.CHECKED_IN: Outcome.CHECKED_IN,
-    Status.ALREADY: Outcome.ALREADY,
-    Status.PACK_USED_UP: Outcome.PACK_USED_UP,
-    Status.PACK_EXPIRED: Outcome.PACK_EXPIRED,
-    Status.SEE_TRAINER: Outcome.SEE_TRAINER,
-}
-
-
-def ems_warmup(app: KioskApp) -> str | None:
-    """The id of the EMS pre-session warm-up, when the content has one."""
-    for programme in app.content.warmups.programmes:
-        pid = getattr(programme, "id", "")
-        if isinstance(pid, str) and "ems" in pid.casefold():
-            return pid
-    return None
-
-
-def record_check_in(
-    app: KioskApp, member: Member, kind: PackKind | None, readiness: dict[str, bool] | None
-) -> ResultView:
-    """Decide, put the visit on disk (before anything says it is done), and say how it went."""
-    store = records(app)
-    member = store.member(member.code) or member  # packs as they are now, not as looked up
-    decision = decide(
-        member, kind, store.visits_of(member.code), app.clock.now(), readiness, uuid.uuid4().hex
-    )
-    if decision.visit is not None and decision.pack is not None:
-        store.add_visit(decision.visit)
-        store.save_member(with_pack(member, decision.pack))
-    return result_view(decision, member, ems_warmup(app))
+def check_in_warmup(app: KioskApp) -> str | None:
+    """The studio's check-in warm-up (studio.toml check_in_warmup), if that programme exists."""
+    programme = app.content.studio.check_in_warmup
+    if programme is None or app.content.warmups.programme(programme) is None:
+        return None
+    return programme
 
 
 def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-def result_view(decision: Decision, member: Member, warmup: str | None) -> ResultView:
-    """The words for a check-in decision. The first name is user text: it stays plain."""
+BLOCKED = {
+    rules.Outcome.PACK_USED_UP: (Outcome.PACK_USED_UP, "has no sessions left"),
+    rules.Outcome.PACK_EXPIRED: (Outcome.PACK_EXPIRED, "has expired"),
+}
+
+
+def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultView:
+    """The words for a check-in result. The first name is user text: it stays plain."""
     name = member.first_name.strip()
-    kind = decision.kind
-    status = decision.status
-    if status is Status.ALREADY:
+    kind = result.kind
+    decided = result.outcome
+    if decided is rules.Outcome.ALREADY_TODAY:
         return ResultView(
             Outcome.ALREADY,
             f"{name}, you are already checked in today.",
             ("Nothing more to do: no second visit is recorded.",),
         )
-    if status in (Status.PACK_USED_UP, Status.PACK_EXPIRED) and not member.packs:
+    if decided is rules.Outcome.NO_PACK:
         return ResultView(
-            STATUS_OUTCOME[status],
+            Outcome.NO_PACK,
             f"Sorry {name}, you have no sessions on a pack yet.",
             ("Please see the front desk for a pack or a taster session.",),
         )
-    if status in (Status.PACK_USED_UP, Status.PACK_EXPIRED):
-        what = "has no sessions left" if status is Status.PACK_USED_UP else "has expired"
+    if decided in BLOCKED:
+        outcome, what = BLOCKED[decided]
         return ResultView(
-            STATUS_OUTCOME[status],
+            outcome,
             f"Sorry {name}, your {kind} pack {what}.",
             ("Please see the front desk. This visit is not recorded yet.",),
         )
     lines: list[str] = []
-    if status is Status.SEE_TRAINER:
+    if decided is rules.Outcome.SEE_TRAINER:
         lines.append("You are checked in, but please see your trainer before your session.")
-    if decision.first_ems:
+    if result.first_ems:
         lines.append("First EMS session: your trainer will show you everything.")
-    if decision.days_since_ems is not None:
-        lines.append(f"{_days(decision.days_since_ems)} since your last EMS session.")
-        if decision.days_since_ems < 4:
-            lines.append(
-                "We recommend at least 4 days between EMS sessions. You are checked in; "
-                "your trainer will have a word."
-            )
-    if decision.unprepared:
+    if result.days_since_last_ems is not None:
+        lines.append(f"{_days(result.days_since_last_ems)} since your last EMS session.")
+    if result.unprepared:
         lines.append("Please drink some water now, and tell your trainer if you have just eaten.")
-    lines += decision.warnings
-    ems = kind is PackKind.EMS and status is Status.CHECKED_IN
+    lines += result.warnings  # pack running low or out soon; the 4-day advice
+    done = decided is rules.Outcome.CHECKED_IN
+    ems = kind is PackKind.EMS
     return ResultView(
-        STATUS_OUTCOME[status],
-        f"Welcome, {name}." if status is Status.CHECKED_IN else f"{name}:",
+        Outcome.CHECKED_IN if done else Outcome.SEE_TRAINER,
+        f"Welcome, {name}.",
         tuple(lines),
-        PREP_CARD if ems else (),
-        warmup if ems else None,
+        rules.prep_card(kind) if done else (),
+        warmup if done and ems else None,
+        prep_title="Before your EMS session" if ems else "Before your session",
     )

@@ -69,7 +69,8 @@ class IdleScreen(Screen[Any]):
         return self.clock.monotonic() - self._last_activity
 
     def _check_idle(self) -> None:
-        if self.is_current and self.idle_for >= self.idle_seconds:
+        # Not `is_current`: in Textual 8 the screen just under the top one counts as current too.
+        if self.app.screen is self and self.idle_for >= self.idle_seconds:
             self.touch()  # once only, even if popping takes a moment
             self.idle_timeout()
 

@@ -20,11 +20,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from kiosk.core.clock import Clock
-from kiosk.core.desk import SCREENING, field_problem, normalise_phone
-from kiosk.core.members import Member, Screening
+from kiosk.core.members import Member
+from kiosk.core.phone import normalise_phone
+from kiosk.core.registration import Form, field_problem, new_member
+from kiosk.core.screening import OTHER_MAX, OTHER_PROMPT, SCREENING_QUESTIONS, take_screening
 from kiosk.core.terms import Terms
-from kiosk.ui.records import records
-from kiosk.ui.screens.checkin import CheckInFlow
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.widgets.agree import AgreeBox
@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 
 REGISTER_IDLE_SECONDS = 180.0  # people type slowly on a kiosk keyboard
 WELCOME_SECONDS = 90.0  # time to take a photo of the code
-OTHER_MAX = 500
+SCREENING = tuple((q.id, q.text) for q in SCREENING_QUESTIONS)
+PHONE_TAKEN = (
+    "This number is already registered: press Esc and check in with it, or see the front desk."
+)
 CONSENT_TEXT = (
     "I agree that the studio keeps my answers to these health questions, apart from my other "
     "details, so my trainer can keep my EMS sessions safe. I can ask for them to be erased."
@@ -73,6 +76,11 @@ class RegisterScreen(IdleScreen):
             yield Static("Studio terms and privacy notice", classes="label", markup=False)
             with VerticalScroll(id="terms"):
                 yield Static(self.terms.text, markup=False, id="terms-text")
+            yield Static(
+                "To read on: Tab to the notice, then Up and Down (or scroll it).",
+                markup=False,
+                id="terms-hint",
+            )
             yield AgreeBox("I agree to the studio terms and privacy notice", id="agree")
             yield Static("", id="agree-problem", classes="problem", markup=False)
             with Horizontal(id="actions"):
@@ -92,9 +100,19 @@ class RegisterScreen(IdleScreen):
         widget.set_class(bool(message), "shown")
 
     def _check(self, key: str) -> str:
-        message = field_problem(key, self.values())
+        value = self.values()[key]
+        message = field_problem(key, value)
+        if key == "phone" and not message:
+            message = self._phone_taken(value)
         self._show_problem(key, message)
         return message
+
+    def _phone_taken(self, value: str) -> str:
+        """One member per number: a second registration would split their visits and packs."""
+        phone = normalise_phone(value)
+        if phone is not None and self.kiosk.store.members_with_phone(phone):
+            return PHONE_TAKEN
+        return ""
 
     @on(Input.Blurred)
     def _left_field(self, event: Input.Blurred) -> None:
@@ -120,8 +138,9 @@ class RegisterScreen(IdleScreen):
     @on(Button.Pressed, "#continue")
     def _continue(self) -> None:
         problems = [key for key, _ in FIELDS if self._check(key)]
-        if not self.query_one("#agree", AgreeBox).value:
-            self._show_problem("agree", "Please read the notice and tick the box to agree.")
+        agree = field_problem("agree", self.query_one("#agree", AgreeBox).value)
+        if agree:
+            self._show_problem("agree", agree)
             problems.append("agree")
         if problems:
             first = "agree" if problems == ["agree"] else problems[0]
@@ -172,11 +191,7 @@ class ConsentScreen(IdleScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="kiosk-form", id="form"):
             yield Static("EMS health screening", id="title", markup=False)
-            yield Static(
-                "Anything else you think we should know? (optional)",
-                classes="label",
-                markup=False,
-            )
+            yield Static(OTHER_PROMPT, classes="label", markup=False)
             yield Input(id="other")
             yield Static(CONSENT_TEXT, id="consent-text", markup=False)
             yield AgreeBox("Yes, keep my answers", id="consent")
@@ -247,12 +262,12 @@ class WelcomeScreen(IdleScreen):
                         markup=False,
                         id="see-trainer",
                     )
-                yield Button("Check in now", id="check-in", variant="success")
+                yield Static(
+                    "Next: please see the front desk for your first session or a pack.",
+                    markup=False,
+                    id="next",
+                )
                 yield Button("Done", id="done")
-
-    @on(Button.Pressed, "#check-in")
-    def _check_in(self) -> None:
-        CheckInFlow(self.kiosk, self.member).start()
 
     @on(Button.Pressed, "#done")
     def action_leave(self) -> None:
@@ -267,34 +282,31 @@ def register(
     consent: bool,
     terms: Terms,
 ) -> Member:
-    """Create the member (and, with consent, their screening) in the store; OSError if it fails."""
+    """Create the member (and, with consent, their screening) in the store; OSError if it fails.
+
+    ValueError if the details have a problem (the form checks them first).
+    """
     now = app.clock.now()
-    store = records(app)
-    screening = Screening(
-        member_code="", taken=now.date(), consent_at=now, answers=answers, other=other
-    )
+    store = app.store
+    form = Form.of({**details, "agree": True})  # the form refuses to go on without agreement
+    member = new_member(form, store.new_member_code(), now, terms.version)
+    screening = take_screening(member.code, answers, other, now)
     # Without consent the answers are not kept, so the trainer must ask them in person.
-    see_trainer = screening.needs_trainer or not consent
-    note = ""
     if screening.needs_trainer:
-        note = "A health screening answer needs the trainer before EMS."
+        member = replace(
+            member,
+            see_trainer=True,
+            see_trainer_note="A health screening answer needs the trainer before EMS.",
+        )
     elif not consent:
-        note = "Screening answers not kept (no consent): ask them before EMS."
-    member = Member(
-        code=store.new_member_code(),
-        first_name=details["first_name"].strip(),
-        last_name=details["last_name"].strip(),
-        phone=normalise_phone(details["phone"]),
-        email=details["email"].strip(),
-        see_trainer=see_trainer,
-        see_trainer_note=note,
-        joined=now.date(),
-        terms_version=terms.version,
-        terms_agreed_at=now,
-    )
+        member = replace(
+            member,
+            see_trainer=True,
+            see_trainer_note="Screening answers not kept (no consent): ask them before EMS.",
+        )
     # The screening goes first: a member record never exists without the answers they gave.
     if consent:
-        store.save_screening(replace(screening, member_code=member.code))
+        store.save_screening(screening)
     try:
         store.add_member(member)
     except Exception:  # no screening left behind without its member

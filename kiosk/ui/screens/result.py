@@ -18,7 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from kiosk.core.clock import Clock
+from kiosk.core.studio import Studio
 from kiosk.ui import messages
+from kiosk.ui.messages import SCANNER_ENTER
 from kiosk.ui.screens.idle import CHECK_EVERY, IdleScreen
 from kiosk.ui.widgets.band import Outcome, ResultBand, ring
 
@@ -33,14 +35,16 @@ class ResultView:
     outcome: Outcome
     greeting: str = ""  # holds the member's first name: always shown as plain text
     lines: tuple[str, ...] = ()
-    prep: tuple[str, ...] = ()  # the EMS prep card, after a successful EMS check-in
+    prep: tuple[str, ...] = ()  # the prep card, after a successful check-in
     warmup: str | None = None  # programme id for "Start warm-up"
     offer_registration: bool = False
+    prep_title: str = "Before your EMS session"
 
 
-def result_seconds(studio: object) -> float:
-    seconds = getattr(studio, "result_seconds", DEFAULT_RESULT_SECONDS)
-    return float(seconds) if isinstance(seconds, int | float) and seconds > 0 else 20.0
+def result_seconds(studio: Studio) -> float:
+    """How long a result stays up (studio.toml result_seconds, checked there to be >= 5)."""
+    seconds = studio.result_seconds
+    return float(seconds) if seconds > 0 else float(DEFAULT_RESULT_SECONDS)
 
 
 class ResultScreen(IdleScreen):
@@ -54,6 +58,7 @@ class ResultScreen(IdleScreen):
     def __init__(self, view: ResultView, clock: Clock, seconds: float) -> None:
         super().__init__(clock, seconds)
         self.view = view
+        self._typed = False  # a key has started the next look-up
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -65,7 +70,7 @@ class ResultScreen(IdleScreen):
                 yield Static(line, markup=False, classes="line", id=f"line-{n}")
             if view.prep:
                 with Vertical(id="prep"):
-                    yield Static("Before your EMS session", markup=False, id="prep-title")
+                    yield Static(view.prep_title, markup=False, id="prep-title")
                     for line in view.prep:
                         yield Static(f"- {line}", markup=False, classes="prep-line")
         with Horizontal(id="actions", classes="kiosk-form"):
@@ -126,8 +131,13 @@ class ResultScreen(IdleScreen):
             self._register()
             return
         self.kiosk.back_to_front_desk()
-        if event.is_printable and event.character and event.character.isalnum():
+        # The next client typing or scanning: the look-up gets every character, and the Enter
+        # that ends a scan, even those that arrive before this screen has gone.
+        if event.is_printable and event.character and (self._typed or event.character.isalnum()):
+            self._typed = True
             self.kiosk.post_message(messages.OpenCheckIn(event.character))
+        elif event.key == "enter" and self._typed:
+            self.kiosk.post_message(messages.OpenCheckIn(SCANNER_ENTER))
 
     def on_click(self, event: events.Click) -> None:
         # A tap anywhere but a button closes the result.

@@ -1,14 +1,16 @@
 """The warm-up player: one programme, played by the timer engine, with big digits and the steps.
 
-What is shown is derived from the engine's state (``WarmupTimer.moment()``) a few times a
-second; the screen never counts ticks, so a slow tick shows the right time a little late and
-never drifts. Keys and the buttons along the bottom pause, skip, go back, add or take 15 s,
+What is shown is derived from the engine's state (``WarmupTimer.moment()``); the screen never
+counts ticks. It looks again just after the next moment something shown changes (the next whole
+second, half second of the cue's flash, or rep), so each second appears on time and nothing is
+redrawn in between; a late look shows the right state a little late and never drifts. Keys and the buttons along the bottom pause, skip, go back, add or take 15 s,
 finish a set (D) and leave (Esc, after asking). The last 3 seconds of a phase flash, ring the
 terminal bell and play the studio's optional sound command.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 from functools import partial
@@ -20,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from kiosk.core.clock import Clock
@@ -32,7 +35,9 @@ from kiosk.ui.widgets.countdown import BigCountdown, ProgressLine
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
-TICK = 0.25  # seconds of real time between looks at the engine
+TICK = 0.25  # seconds between updates of the finish screen's countdown
+LOOK_LATE = 0.002  # look this long after a change is due, so the change has surely happened
+LONGEST_WAIT = 1.0  # look at least this often (a pause's two minutes, a clock that jumps)
 PAUSED_IDLE = 120.0  # paused and untouched this long: back to the front desk
 FINISH_SECONDS = 15.0  # the finish screen stays this long
 SOUND_TIMEOUT = 10.0  # a sound command still running after this is stopped
@@ -84,6 +89,13 @@ def set_text(segment: Segment | None, step: Step | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+def step_no_text(moment: Moment, steps: int) -> str:
+    """``Exercise 3 of 6``, counting the programme's steps."""
+    if moment.segment is None:
+        return ""
+    return f"Exercise {moment.segment.step + 1} of {steps}"
+
+
 def next_text(moment: Moment) -> str:
     if moment.next_up is None or moment.next_step is None:
         return "Last one!" if moment.phase is not Phase.DONE else ""
@@ -133,6 +145,10 @@ def digits_text(moment: Moment) -> str:
     return str(seconds)
 
 
+def _shape(text: str) -> str:
+    return re.sub(r"\d", "0", text)
+
+
 class KeyButton(Button, can_focus=False):
     """A one-line button for the key row. It never takes focus, so Space stays "pause"."""
 
@@ -180,6 +196,7 @@ class WarmupScreen(Screen[None]):
         self._shown: dict[str, object] = {}
         self._cued: tuple[int, int | None] | None = None
         self._finished = False
+        self._next_look: Timer | None = None
         self.bells = 0  # rung so far (tests read it; the bell itself is invisible)
         self.sounds = 0  # sound commands started so far
 
@@ -193,10 +210,14 @@ class WarmupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
             yield Static(self.programme.name, id="programme", markup=False)
-            yield Static("", id="total", markup=False)
+            yield Static("", id="step-no", markup=False)
         yield Static("", id="phase", markup=False)
         with Horizontal(id="body"):
+            # what changes every second sits together at the top of this column, so a
+            # second's redraw covers a few widgets, not the whole screen
             with Vertical(id="clockside"):
+                yield Static("", id="total", markup=False)
+                yield ProgressLine(id="progress")
                 yield BigCountdown(id="digits")
                 yield Static("", id="set", markup=False)
                 yield Static("", id="count", markup=False)
@@ -208,7 +229,6 @@ class WarmupScreen(Screen[None]):
                 yield Static("", id="steps", markup=False)
                 yield Static("", id="safety", markup=False)
                 yield Static("", id="muscles", markup=False)
-        yield ProgressLine(id="progress")
         with Horizontal(id="keys"):
             for label, action in KEYS:
                 yield KeyButton(label, action)
@@ -217,8 +237,7 @@ class WarmupScreen(Screen[None]):
         self.digits = self.query_one(BigCountdown)
         self.progress = self.query_one(ProgressLine)
         self.band = self.query_one("#phase", Static)
-        self.refresh_view()
-        self.set_interval(TICK, self.tick)
+        self.tick()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < SHORT, "-short")
@@ -226,6 +245,7 @@ class WarmupScreen(Screen[None]):
     # --- the tick: show the engine's state ------------------------------------------------
 
     def tick(self) -> None:
+        """Show the engine's state now, act on it, and plan the next look."""
         if self._finished:
             return
         moment = self.refresh_view()
@@ -239,20 +259,29 @@ class WarmupScreen(Screen[None]):
                 self.kiosk.back_to_front_desk()
                 return
         self._cue(moment)
+        if self._next_look is not None:
+            self._next_look.stop()
+        wait = min(LONGEST_WAIT, moment.until_change() + LOOK_LATE)
+        self._next_look = self.set_timer(wait, self.tick, name="warm-up look")
 
     def _paused_at(self) -> float:
         return self.clock.monotonic() - self.timer.paused_for()
 
-    def _set(self, widget_id: str, value: str, layout: bool = True) -> None:
-        if self._shown.get(widget_id) != value:
-            self._shown[widget_id] = value
-            # lines of a fixed size skip the layout pass: they change every second
-            self.query_one(f"#{widget_id}", Static).update(value, layout=layout)
+    def _set(self, widget_id: str, value: str) -> None:
+        before = self._shown.get(widget_id)
+        if before == value:
+            return
+        self._shown[widget_id] = value
+        # a text that only changed its digits wraps the same: skip the layout pass, which
+        # costs more than the rest of a second's redraw
+        layout = not isinstance(before, str) or _shape(before) != _shape(value)
+        self.query_one(f"#{widget_id}", Static).update(value, layout=layout)
 
     def refresh_view(self) -> Moment:
         moment = self.timer.moment()
-        self._set("total", f"Total left {length_text(moment.total_left)}", layout=False)
-        self._set("phase", phase_text(moment), layout=False)
+        self._set("total", f"Total left {length_text(moment.total_left)}")
+        self._set("step-no", step_no_text(moment, len(self.programme.steps)))
+        self._set("phase", phase_text(moment))
         self._set("set", set_text(moment.segment, moment.step))
         self._set("count", count_text(moment))
         self._set("next", next_text(moment))
@@ -301,7 +330,8 @@ class WarmupScreen(Screen[None]):
                 widget.set_class(name == phase, name)
             widget.set_class(moment.paused, "-paused")
             widget.set_class(moment.cue and not moment.paused, "-cue")
-            widget.set_class(flash, "-flash")
+        # only the one-line band flashes: restyling the digits would redraw all of them
+        self.band.set_class(flash, "-flash")
 
     def _cue(self, moment: Moment) -> None:
         """Bell on each of the last 3 seconds; the sound command once, as the cue starts."""
@@ -342,10 +372,7 @@ class WarmupScreen(Screen[None]):
 
     def _after(self) -> None:
         self.touched()
-        if not self._finished:
-            moment = self.refresh_view()
-            if moment.phase is Phase.DONE:
-                self.finish()
+        self.tick()  # the plan changed: show it, and look again when its next second is due
 
     def action_toggle_pause(self) -> None:
         self.timer.toggle_pause()

@@ -18,6 +18,7 @@ class Outcome(StrEnum):
     NOT_FOUND = "not-found"
     PACK_USED_UP = "used-up"
     PACK_EXPIRED = "expired"
+    NO_PACK = "no-pack"  # a member who has never had a pack
     SEE_TRAINER = "see-trainer"
     NOT_SAVED = "not-saved"  # the disk refused the visit: nothing was recorded
 
@@ -28,6 +29,7 @@ HEADLINES = {
     Outcome.NOT_FOUND: "NOT FOUND",
     Outcome.PACK_USED_UP: "PACK USED UP",
     Outcome.PACK_EXPIRED: "PACK EXPIRED",
+    Outcome.NO_PACK: "NO PACK YET",
     Outcome.SEE_TRAINER: "SEE YOUR TRAINER",
     Outcome.NOT_SAVED: "NOT CHECKED IN",
 }
@@ -39,6 +41,7 @@ BELLS = {
     Outcome.NOT_FOUND: 3,
     Outcome.PACK_USED_UP: 3,
     Outcome.PACK_EXPIRED: 3,
+    Outcome.NO_PACK: 3,
     Outcome.SEE_TRAINER: 4,
     Outcome.NOT_SAVED: 3,
 }

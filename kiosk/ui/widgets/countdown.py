@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -62,28 +63,49 @@ class BigCountdown(Widget):
         self._text = ""
         self._lines: list[str] = []
         self._scale: tuple[int, int] | None = None
+        self._laid_out_for: tuple[str, int, int] | None = None  # text and size of _lines
         self._strips: dict[int, Strip] = {}  # drawn lines, until the text, size or colour changes
+        self._style: Style | None = None  # the colours, until the CSS classes change
 
     @property
     def text(self) -> str:
         return self._text
 
     def show(self, text: str) -> None:
-        if text != self._text:
-            self._text = text
-            self._layout_lines()
+        if text == self._text:
+            return
+        laid_out = (self._laid_out_for or ("", 0, 0))[1:], self._scale
+        before = [self._row(y) for y in range(laid_out[0][1])]
+        self._text = text
+        self._layout_lines()
+        if laid_out != ((self._laid_out_for or ("", 0, 0))[1:], self._scale):
             self.refresh()
+            return
+        # repaint only the rows that changed: most of a tall widget is blank around the digits
+        changed = [y for y, row in enumerate(before) if row != self._row(y)]
+        if changed:
+            top = changed[0]
+            self.refresh(Region(0, top, self.size.width, changed[-1] - top + 1))
 
     def on_resize(self) -> None:
         self._layout_lines()
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._style = None
 
     def _layout_lines(self) -> None:
+        # Textual may draw a new size before the Resize event arrives: lay out again whenever
+        # the size differs from the one the lines were made for, or the first second of a
+        # warm-up shows small figures
+        width, height = self.size
+        if self._laid_out_for == (self._text, width, height):
+            return
+        self._laid_out_for = (self._text, width, height)
         self._strips.clear()
-        scale = fit_scale(self._text, self.size.width, self.size.height)
+        scale = fit_scale(self._text, width, height)
         self._scale = scale
         if scale is None:
             self._lines = [self._text]  # too small for big digits: plain figures
@@ -98,7 +120,15 @@ class BigCountdown(Widget):
     @property
     def lines(self) -> list[str]:
         """What is drawn, line by line, before centring (for tests)."""
+        self._layout_lines()
         return list(self._lines)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._layout_lines()  # once a drawing: the size and the colours cost more than a line
+        if self._style is None:
+            rich_style = self.rich_style
+            self._style = Style.from_color(rich_style.color, rich_style.bgcolor)
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         strip = self._strips.get(y)
@@ -106,16 +136,17 @@ class BigCountdown(Widget):
             strip = self._strips[y] = self._draw_line(y)
         return strip
 
-    def _draw_line(self, y: int) -> Strip:
-        width, height = self.size
-        style = Style.from_color(self.rich_style.color, self.rich_style.bgcolor)
-        top = max(0, (height - len(self._lines)) // 2)
-        index = y - top
-        line = self._lines[index] if 0 <= index < len(self._lines) else ""
-        line = line[:width]
+    def _row(self, y: int) -> str:
+        """Row ``y`` of the widget as drawn: the lines centred both ways."""
+        _, width, height = self._laid_out_for or ("", 0, 0)
+        index = y - max(0, (height - len(self._lines)) // 2)
+        line = self._lines[index][:width] if 0 <= index < len(self._lines) else ""
         left = (width - len(line)) // 2
-        text = " " * left + line + " " * (width - left - len(line))
-        return Strip([Segment(text, style)], width)
+        return " " * left + line + " " * (width - left - len(line))
+
+    def _draw_line(self, y: int) -> Strip:
+        row = self._row(y)
+        return Strip([Segment(row, self._style)], len(row))
 
 
 class ProgressLine(Widget):

@@ -1,0 +1,289 @@
+"""What `kiosk check` says about the set-up, besides the content's problems: the terminal, the
+data directory (writable, in use, free space), its backups, the staff PIN and, on the Linux
+console, whether the console font has every character the kiosk draws (read from the kernel's
+Unicode map of the font, or from a PSF file given with --font).
+
+Each finding is ok, a warning (worth fixing, the kiosk still runs) or a problem (exit non-zero).
+"""
+
+from __future__ import annotations
+
+import ast
+import ctypes
+import dataclasses
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.core.consolefont import font_characters
+from kiosk.core.content import Content
+from kiosk.store.lock import LOCK_NAME, DataDirLock
+
+SMALLEST = (80, 24)  # the layouts are designed from 80x24 up
+LOW_SPACE = 200 * 1024 * 1024
+BACKUP_TOO_OLD = timedelta(days=2)  # the timer makes one every night
+BOX_LINES = frozenset("─│┌┐└┘")  # the "solid" borders the screens' .tcss files ask for
+HALF_BLOCK = "▀"  # QR codes with qr_style = "half" (and only then)
+UI_DIR = Path(__file__).resolve().parent / "ui"
+FONT_ADVICE = "set FONT=Vietnamese-TerminusBold32x16.psf.gz (docs/raspberry-pi.md)"
+
+
+class Level(Enum):
+    OK = "ok"
+    WARNING = "warning"
+    PROBLEM = "problem"
+
+
+@dataclass(frozen=True)
+class Finding:
+    topic: str
+    text: str
+    level: Level = Level.OK
+
+    def __str__(self) -> str:
+        prefix = "" if self.level is Level.OK else f"{self.level.value}: "
+        return f"{prefix}{self.topic}: {self.text}"
+
+
+def content_summary(content: Content) -> str:
+    warmups = content.warmups
+    return (
+        f"{_count(len(content.slides), 'slide')}, "
+        f"{_count(len(warmups.programmes), 'programme')}, "
+        f"{_count(len(warmups.exercises), 'exercise')}, "
+        f"{_count(len(content.studio.links), 'link')}"
+    )
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+# -- the terminal ---------------------------------------------------------------------------------
+
+
+def colours(environ: Mapping[str, str]) -> int:
+    """How many colours the terminal offers, from TERM and COLORTERM (as Rich and Textual guess)."""
+    term = environ.get("TERM", "")
+    if environ.get("COLORTERM", "") in ("truecolor", "24bit"):
+        return 16_777_216
+    if not term or term == "dumb":
+        return 0
+    if "256color" in term:
+        return 256
+    return 16
+
+
+def terminal(environ: Mapping[str, str], stream: TextIO) -> list[Finding]:
+    term = environ.get("TERM", "") or "unset"
+    count = colours(environ)
+    shades = {0: "no colours", 16_777_216: "millions of colours"}.get(count, f"{count} colours")
+    try:
+        width, height = os.get_terminal_size(stream.fileno())
+    except (OSError, ValueError):
+        return [Finding("terminal", f"not a terminal here (TERM={term}, {shades})")]
+    found = [Finding("terminal", f"{width}x{height}, TERM={term}, {shades}")]
+    if width < SMALLEST[0] or height < SMALLEST[1]:
+        found.append(
+            Finding(
+                "terminal",
+                f"{width}x{height} is smaller than {SMALLEST[0]}x{SMALLEST[1]}: "
+                "parts of the kiosk will not fit (a smaller console font gives more cells)",
+                Level.WARNING,
+            )
+        )
+    if count == 0:
+        found.append(Finding("terminal", f"TERM={term} shows no colours", Level.WARNING))
+    return found
+
+
+# -- the data directory ---------------------------------------------------------------------------
+
+
+def data_directory(directory: Path) -> list[Finding]:
+    topic = "data directory"
+    if not directory.exists():
+        parent = next((p for p in directory.parents if p.exists()), Path("/"))
+        if os.access(parent, os.W_OK | os.X_OK):
+            return [Finding(topic, f"{directory} does not exist yet; the kiosk makes it")]
+        return [Finding(topic, f"{directory} does not exist and cannot be made", Level.PROBLEM)]
+    if not directory.is_dir():
+        return [Finding(topic, f"{directory} is not a directory", Level.PROBLEM)]
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return [Finding(topic, f"{directory} is not writable by this user", Level.PROBLEM)]
+    found = [Finding(topic, f"{directory} is writable; {_in_use(directory)}")]
+    free = shutil.disk_usage(directory).free
+    level = Level.WARNING if free < LOW_SPACE else Level.OK
+    found.append(Finding("free space", f"{free / 1e9:.1f} GB", level))
+    return found
+
+
+def _in_use(directory: Path) -> str:
+    try:
+        locked = DataDirLock.is_locked(directory)
+    except OSError:
+        return "cannot tell whether a kiosk runs on it"
+    if not locked:
+        return "no kiosk is running on it"
+    try:
+        holder = (directory / LOCK_NAME).read_text().strip()
+    except OSError:
+        holder = ""
+    return f"in use by a running kiosk (process {holder})" if holder else "in use by a kiosk"
+
+
+def backups(directory: Path, now: datetime) -> Finding:
+    from kiosk.store.backup import list_backups, read_manifest, when_text
+
+    found = list_backups(directory) if directory.is_dir() else []
+    if not found:
+        return Finding("backups", "none yet: `kiosk backup` makes one", Level.WARNING)
+    made = read_manifest(found[0]).made
+    age = now - made if made.tzinfo is not None else timedelta(0)
+    text = f"{len(found)}, the newest made {when_text(made)} ({_age(age)} ago)"
+    if age > BACKUP_TOO_OLD:
+        return Finding("backups", f"{text}: is the nightly backup running?", Level.WARNING)
+    return Finding("backups", text)
+
+
+def _age(age: timedelta) -> str:
+    hours = int(age.total_seconds() // 3600)
+    if hours < 1:
+        return "under an hour"
+    if hours < 48:
+        return _count(hours, "hour")
+    return _count(hours // 24, "day")
+
+
+def staff_pin(directory: Path) -> Finding:
+    from kiosk.store.pin import pin_is_set
+
+    if pin_is_set(directory):
+        return Finding("staff PIN", "set")
+    return Finding(
+        "staff PIN", "not set: staff mode cannot open; run `kiosk set-pin`", Level.WARNING
+    )
+
+
+# -- the console font -----------------------------------------------------------------------------
+
+
+def characters_drawn(content: Content) -> frozenset[str]:
+    """Every non-ASCII character the kiosk would draw: its screens' and the content's words."""
+    shown = set(BOX_LINES) | (ui_characters() - {HALF_BLOCK})
+    if content.studio.qr_style == "half":
+        shown.add(HALF_BLOCK)
+    for text in _texts(content):
+        shown.update(_unusual(text))
+    return frozenset(shown)
+
+
+def ui_characters(directory: Path = UI_DIR) -> frozenset[str]:
+    """Non-ASCII characters in the UI code's strings (not its docstrings): read from the source,
+    so a new arrow or separator on some screen is checked without anyone listing it here."""
+    found: set[str] = set()
+    for path in sorted(directory.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and id(node) not in docstrings:
+                found.update(_unusual(text))
+    return frozenset(found)
+
+
+def _unusual(text: str) -> Iterator[str]:
+    return (c for c in text if ord(c) > 127 and not c.isspace())
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.name not in ("directory", "problems", "url"):
+                yield from _texts(getattr(value, f.name))
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _texts(item)
+
+
+def font_findings(chars: frozenset[str], drawn: frozenset[str], source: str) -> list[Finding]:
+    missing = "".join(sorted(drawn - chars))
+    if missing:
+        return [
+            Finding(
+                "console font",
+                f"{source} lacks {' '.join(missing)} (shown as blanks); {FONT_ADVICE}",
+                Level.WARNING,
+            )
+        ]
+    return [Finding("console font", f"{source} has every character the kiosk draws")]
+
+
+def font_file_characters(path: Path) -> frozenset[str] | None:
+    """The characters of a PSF font file (`kiosk check --font`); None if it has no table."""
+    return font_characters(path.read_bytes())
+
+
+class _UniPair(ctypes.Structure):
+    _fields_ = [("unicode", ctypes.c_ushort), ("fontpos", ctypes.c_ushort)]
+
+
+class _UniMapDesc(ctypes.Structure):
+    _fields_ = [
+        ("entry_ct", ctypes.c_ushort),
+        ("entries", ctypes.POINTER(_UniPair)),
+    ]
+
+
+GIO_UNIMAP = 0x4B66  # linux/kd.h: read the console font's Unicode map
+Ioctl = Callable[[int, int, _UniMapDesc], object]
+
+
+def console_characters(fd: int, ioctl: Ioctl | None = None) -> frozenset[str] | None:
+    """The characters the console on `fd` can draw (its font's Unicode map), read with an
+    ioctl that changes nothing; None when fd is not a Linux console or the map cannot be read."""
+    pairs = (_UniPair * 0xFFFF)()
+    desc = _UniMapDesc(0xFFFF, ctypes.cast(pairs, ctypes.POINTER(_UniPair)))
+    try:
+        (ioctl or _ioctl)(fd, GIO_UNIMAP, desc)
+    except OSError:
+        return None
+    chars = frozenset(chr(pairs[n].unicode) for n in range(desc.entry_ct))
+    return chars or None
+
+
+def _ioctl(fd: int, request: int, desc: _UniMapDesc) -> object:
+    return fcntl.ioctl(fd, request, desc)
+
+
+def active_console_characters() -> tuple[str, frozenset[str]] | None:
+    """The font of this console, or else of tty1 (where the kiosk runs), if it can be read."""
+    if os.isatty(0) and (chars := console_characters(0)) is not None:
+        return "the console font", chars
+    try:
+        fd = os.open("/dev/tty1", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        chars = console_characters(fd)
+    finally:
+        os.close(fd)
+    return None if chars is None else ("the console font of tty1", chars)

@@ -1,0 +1,148 @@
+"""UK GDPR: everything held about one member, erasing a member, and deleting old health answers.
+
+Erasure deletes the member record and their health screening and blanks the member code on
+their visits (kept, anonymous, for the studio's counts). Backups are not rewritten: an erased
+member's details leave data/backups/ when the last backup made before the erasure is pruned,
+after `backup_generations` backups (content/studio.toml [staff]). Keeping backups for a short,
+fixed time and letting them age out is the usual practice; the exported record says so. The
+erased codes are kept in erased.json (which backups leave out), and the kiosk erases them again
+at start-up, so restoring an older backup does not bring an erased member back.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.members import Screening
+from kiosk.store.documents import member_doc, pack_doc, screening_doc, visit_doc
+from kiosk.store.files import write_text_atomic
+from kiosk.store.store import Store
+from kiosk.store.summary import SUMMARY_FILE
+
+ERASED_FILE = "erased.json"  # codes only: kept out of backups so a restore cannot undo it
+
+NOTES = {
+    "member": "Your member record: name, contact details, when you joined, which terms and "
+    "privacy notice you agreed to and when, and any note for your trainer.",
+    "packs": "The session packs you bought: sessions bought and left, when bought and when "
+    "they expire.",
+    "visits": "Every visit recorded at the front desk: when, which kind of session, which pack "
+    "it used, and any flags (first EMS session, short gap, see trainer).",
+    "screening": "Your EMS health screening answers (special-category health data), kept "
+    "apart from your member record, with when you gave them and consented to us keeping them. "
+    "Deleted after {months} months without a visit.",
+    "backups": "Copies of this data are also held in the kiosk's backups, which are kept for "
+    "{generations} backups (normally {generations} days) and then deleted; erasure takes effect "
+    "in the backups when they age out.",
+}
+
+
+def member_record(
+    store: Store, code: str, *, retention_months: int = 24, backup_generations: int = 14
+) -> dict[str, Any]:
+    """Everything held about one member, as JSON-able values with a note of what each part is.
+
+    KeyError when no member has this code and nothing else is held under it.
+    """
+    member = store.member(code)
+    code = member.code if member is not None else code
+    visits = store.visits_of(code)
+    screening = store.screening(code)
+    if member is None and not visits and screening is None:
+        raise KeyError(code)
+    about = {
+        k: v.format(months=retention_months, generations=backup_generations)
+        for k, v in NOTES.items()
+    }
+    record: dict[str, Any] = {"member_code": code, "about": about}
+    if member is not None:
+        doc = member_doc(member, {})
+        doc.pop("packs")
+        record["member"] = doc
+        record["packs"] = [pack_doc(p) for p in member.packs]
+    else:
+        record["member"] = None
+        record["packs"] = []
+    record["visits"] = [visit_doc(v) for v in visits]
+    record["screening"] = screening_doc(screening) if screening is not None else None
+    return record
+
+
+def erased_codes(data_dir: Path) -> list[str]:
+    """Codes of the members erased from this kiosk (erased.json; unreadable counts as none)."""
+    try:
+        codes = json.loads((data_dir / ERASED_FILE).read_bytes()).get("codes", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [c for c in codes if isinstance(c, str) and c] if isinstance(codes, list) else []
+
+
+def _note_erased(data_dir: Path, code: str) -> None:
+    codes = erased_codes(data_dir)
+    if code not in codes:
+        write_text_atomic(data_dir / ERASED_FILE, json.dumps({"codes": [*codes, code]}))
+
+
+def erase_member(store: Store, code: str) -> bool:
+    """Delete the member and their screening, anonymise their visits; False if none held.
+
+    The code is noted in erased.json first (a code alone names nobody), so an erasure cut short,
+    or one undone by restoring an older backup, is done again when the kiosk next starts
+    (erase_again). The screening goes first and the member record last.
+    """
+    member = store.member(code)
+    code = member.code if member is not None else code
+    if member is None and store.screening(code) is None and not store.visits_of(code):
+        return False
+    _note_erased(store.directory, code)
+    erased = store.delete_screening(code)
+    erased = store.anonymise_visits(code) > 0 or erased
+    # the visits summary is a cache that still names them: drop it, the next open rebuilds it
+    (store.directory / SUMMARY_FILE).unlink(missing_ok=True)
+    return store.delete_member(code) or erased
+
+
+def erase_again(store: Store) -> list[str]:
+    """Erase anyone erased before who is back (an older backup restored); returns their codes."""
+    return [code for code in erased_codes(store.directory) if erase_member(store, code)]
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when that month is shorter)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    next_month = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (next_month - timedelta(days=1)).day))
+
+
+def last_seen(store: Store, screening: Screening) -> date:
+    """The day retention counts from: their last visit, else joining, else the screening."""
+    visit = store.last_visit(screening.member_code)
+    if visit is not None:
+        return visit.at.date()
+    member = store.member(screening.member_code)
+    if member is not None and member.joined is not None:
+        return member.joined
+    return screening.taken
+
+
+def purge_old_screenings(store: Store, today: date, months: int) -> int:
+    """Delete screenings of members not seen for more than `months` months; returns how many.
+
+    A screening whose member no longer exists is deleted too: it has no purpose left.
+    """
+    if months < 1:
+        raise ValueError("keep screenings for at least one month")
+    cutoff = months_before(today, months)
+    old = [
+        s.member_code
+        for s in store.screenings()
+        if store.member(s.member_code) is None or last_seen(store, s) < cutoff
+    ]
+    for code in old:
+        store.delete_screening(code)
+    return len(old)

@@ -1,0 +1,188 @@
+"""Start-up that survives a damaged data file: move it aside, bring back a good copy, carry on.
+
+A kiosk that stops on a damaged file and is restarted by systemd would stop again, for ever.
+Instead open_store moves the file to data/damaged/, puts back the newest backup's good copy
+(or leaves it out, so it starts empty), opens the store and hands staff plain sentences saying
+what happened and what may be missing. Each repair either uses up a backup or empties the file,
+so the loop always ends; it gives up (CannotStart) only when a damaged file cannot even be
+moved aside, when nothing the kiosk could do would help. Members erased before and brought back
+by a restored backup are erased again (kiosk/store/privacy.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.store.backup import (
+    DAMAGED_DIR,
+    BadBackup,
+    check_file,
+    finish_restore,
+    list_backups,
+    read_manifest,
+    stamp,
+    when_text,
+)
+from kiosk.store.files import fsync_dir, write_atomic
+from kiosk.store.lock import DataDirLock
+from kiosk.store.privacy import erase_again
+from kiosk.store.storage import DamagedFile
+from kiosk.store.store import Store
+from kiosk.store.summary import SUMMARY_FILE
+
+MAX_REPAIRS = 100  # far more than the data files times the backups of any real studio
+
+
+class CannotStart(Exception):
+    """Nothing the kiosk can do opens the data directory; the message says why and what to do."""
+
+
+def file_title(rel: str) -> str:
+    """A data file as staff would name it."""
+    if rel == "members.json":
+        return "The members file"
+    if rel == "screenings.json":
+        return "The health screenings file"
+    if rel.startswith("visits/") and rel.endswith(".json"):
+        try:
+            month = datetime.strptime(rel[7:-5], "%Y-%m")
+        except ValueError:
+            return f"The visits file {rel}"
+        return f"The visits file for {month:%B %Y}"
+    return f"The file {rel}"
+
+
+def _since(rel: str) -> str:
+    if rel == "members.json":
+        return "members and packs added or changed since then need entering again"
+    if rel == "screenings.json":
+        return "health screenings answered since then are missing"
+    if rel.startswith("visits/"):
+        return "check-ins since then are missing from that month"
+    return "changes since then are missing"
+
+
+def _missing(rel: str) -> str:
+    if rel == "members.json":
+        return "with no members"
+    if rel == "screenings.json":
+        return "with no health screenings"
+    if rel.startswith("visits/"):
+        return "without that month's visits"
+    return "without it"
+
+
+def open_store(data_dir: Path, now: datetime) -> tuple[Store, list[str]]:
+    """Open the store, recovering damaged files; returns it with warnings for staff.
+
+    DataDirLocked when another kiosk runs; CannotStart only when nothing works.
+    """
+    data_dir = Path(data_dir)
+    warnings: list[str] = []
+    lock = DataDirLock(data_dir)
+    lock.acquire()
+    try:
+        said = finish_restore(data_dir)
+    except OSError as e:
+        said = f"A restore that was interrupted could not be finished ({e}). Ask for help."
+    finally:
+        lock.release()
+    if said:
+        warnings.append(said)
+    tried: dict[str, set[str]] = defaultdict(set)
+    for _ in range(MAX_REPAIRS):
+        try:
+            store = Store.open(data_dir)
+        except DamagedFile as damaged:
+            warnings.append(_repair(data_dir, damaged, now, tried))
+            continue
+        try:
+            again = erase_again(store)
+        except (OSError, DamagedFile) as e:
+            warnings.append(f"Members erased before could not be checked ({e}). Ask for help.")
+            again = []
+        if again:
+            warnings.append(
+                f"{len(again)} member(s) erased before were back in the data (an older backup "
+                "was restored) and have been erased again."
+            )
+        return store, warnings
+    raise CannotStart(
+        f"The data directory {data_dir} still has damaged files after {MAX_REPAIRS} repairs. "
+        "Restore a backup with `kiosk restore`, or ask for help."
+    )
+
+
+def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str, set[str]]) -> str:
+    """Move the damaged file aside and put back a good copy if a backup has one; say what."""
+    try:
+        rel = Path(damaged.path).resolve().relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        raise CannotStart(f"{damaged} It is outside the data directory {data_dir}.") from None
+    lock = DataDirLock(data_dir)
+    lock.acquire()
+    try:
+        moved = _move_aside(data_dir, rel, now, damaged)
+        # The visits summary caches months whose check-ins the members file already counted;
+        # an older members file must count them again, so every month is read at the next open.
+        with contextlib.suppress(OSError):
+            (data_dir / SUMMARY_FILE).unlink(missing_ok=True)
+        title = file_title(rel)
+        kept = f"The damaged file was kept as {moved.relative_to(data_dir).as_posix()}."
+        why = damaged.reason
+        for backup in list_backups(data_dir):
+            if backup.name in tried[rel]:
+                continue
+            tried[rel].add(backup.name)
+            try:
+                manifest = read_manifest(backup)
+                entry = manifest.files.get(rel)
+                if entry is None or check_file(backup / rel, rel, entry) is not None:
+                    continue
+                made = manifest.made
+                target = data_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, (backup / rel).read_bytes())
+            except BadBackup:
+                continue
+            except OSError as e:
+                return (
+                    f"{title} was damaged ({why}). It could not be restored from a backup "
+                    f"({e.strerror or e}), so the kiosk started {_missing(rel)}. {kept} "
+                    "Restore a backup with `kiosk restore` once the problem is fixed."
+                )
+            return (
+                f"{title} was damaged ({why}) and has been restored from the backup of "
+                f"{when_text(made)}: {_since(rel)}. {kept}"
+            )
+        return (
+            f"{title} was damaged ({why}) and no backup has a good copy, so the kiosk "
+            f"started {_missing(rel)}. {kept} Ask for help to recover it."
+        )
+    finally:
+        lock.release()
+
+
+def _move_aside(data_dir: Path, rel: str, now: datetime, damaged: DamagedFile) -> Path:
+    """data/damaged/<name>.<time>: never deleted, so nothing is lost by recovering."""
+    aside_dir = data_dir / DAMAGED_DIR
+    base = f"{rel.replace('/', '-')}.{stamp(now)}"
+    target, n = aside_dir / base, 1
+    while target.exists():
+        n += 1
+        target = aside_dir / f"{base}-{n}"
+    try:
+        aside_dir.mkdir(mode=0o700, exist_ok=True)
+        os.rename(data_dir / rel, target)
+        fsync_dir(aside_dir)
+        fsync_dir((data_dir / rel).parent)
+    except OSError as e:
+        raise CannotStart(
+            f"{damaged} It could not be moved aside ({e.strerror or e}), so the kiosk cannot "
+            "start. Restore a backup with `kiosk restore`, or ask for help."
+        ) from None
+    return target

@@ -1,0 +1,134 @@
+"""The kiosk's locked-down App base: no key, click or signal leaves it except staff's exit.
+
+Textual's defaults are for desktop tools: Ctrl+Q quits, Ctrl+C hints at quitting, the command
+palette can quit or take screenshots, a link click runs a web browser (a console browser on the
+Pi, with a shell a few keys away), and an unexpected error prints a traceback with locals. Here
+all of that is off: bindings are not inherited, those actions are refused, an error goes to the
+log and the screen says "Restarting..." while the process exits non-zero for systemd to restart.
+
+It also talks to systemd (READY=1 once the front desk is painted, WATCHDOG=1 from the event loop)
+and leaves cleanly when its terminal goes away (SIGHUP, a hung-up tty) or systemd stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import select
+import signal
+import sys
+from typing import ClassVar
+
+from rich.console import Console, RenderableType
+from textual.app import App
+from textual.binding import BindingType
+from textual.scrollbar import ScrollBar, ScrollBarRender
+
+from kiosk.ui.watchdog import Notifier
+
+log = logging.getLogger("kiosk")
+
+RESTARTING = "Restarting..."
+TERMINAL_CHECK_SECONDS = 1.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# app actions nobody at the desk may run, whatever binding or markup asks for them
+REFUSED_ACTIONS = frozenset(
+    {
+        "quit",
+        "help_quit",
+        "suspend_process",
+        "command_palette",
+        "screenshot",
+        "show_help_panel",
+        "hide_help_panel",
+        "change_theme",
+        "toggle_dark",
+    }
+)
+_GONE = select.POLLHUP | select.POLLERR | select.POLLNVAL
+
+
+class WholeCellScrollBar(ScrollBarRender):
+    """Scroll bars in whole cells: Textual's eighth blocks (▁▂▃ ▉▊▋) are not in console fonts."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
+
+
+class LockedDownApp(App[int], inherit_bindings=False):
+    BINDINGS: ClassVar[list[BindingType]] = []
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False
+
+    def __init__(self, notifier: Notifier | None = None) -> None:
+        super().__init__()
+        ScrollBar.renderer = WholeCellScrollBar  # Textual's documented way; one kiosk per process
+        self.notifier = Notifier.from_environment() if notifier is None else notifier
+        self.stopped_by: str | None = None
+
+    def on_mount(self) -> None:
+        # subclasses' on_mount runs first (Textual walks the MRO), so the front desk is pushed
+        self.call_after_refresh(self.ready)
+        if not self.is_headless:  # a real terminal: Pilot tests share pytest's process
+            loop = asyncio.get_running_loop()
+            for signum in STOP_SIGNALS:
+                loop.add_signal_handler(signum, self.stop_by_signal, signum)
+            self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal, name="terminal check")
+
+    def ready(self) -> None:
+        """The front desk is painted: tell systemd, then keep telling it the loop is alive."""
+        self.notifier.ready()
+        seconds = self.notifier.ping_seconds
+        if seconds is not None:
+            self.set_interval(seconds, self.notifier.ping, name="watchdog")
+
+    def leave_kiosk(self, code: int = 0) -> None:
+        """The only way out (staff mode's exit): the process ends and the desk is left."""
+        log.info("kiosk left from staff mode")
+        self.notifier.stopping()
+        self.exit(code, return_code=code)
+
+    def stop_by_signal(self, signum: int) -> None:
+        self.stopped_by = signal.Signals(signum).name
+        log.info("kiosk stopped by %s", self.stopped_by)
+        self.notifier.stopping()
+        self.exit(0)
+
+    def check_terminal(self) -> None:
+        """Leave when the terminal has gone (tmux closed, ssh dropped) instead of spinning on it."""
+        poll = select.poll()
+        poll.register(sys.__stdin__.fileno() if sys.__stdin__ else 0, select.POLLIN)
+        if any(events & _GONE for _fd, events in poll.poll(0)):
+            self.stopped_by = "terminal gone"
+            log.info("kiosk stopped: its terminal has gone")
+            self.exit(0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in REFUSED_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        log.info("a link was clicked and not opened: %s", url)
+
+    def _handle_exception(self, error: Exception) -> None:
+        log.error("unexpected error, restarting", exc_info=error)
+        super()._handle_exception(error)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        logged: object = self._exception  # _handle_exception logged it and passes it on
+        if not (len(renderables) == 1 and renderables[0] is logged):
+            text = io.StringIO()
+            console = Console(file=text, width=120, color_system=None, force_terminal=False)
+            for renderable in renderables:
+                console.print(renderable)
+            log.error("the kiosk stopped:\n%s", text.getvalue().rstrip())
+        self._return_code = 1  # Textual leaves it unset after a panic: systemd must restart
+        super().panic(*renderables)
+
+    def _print_error_renderables(self) -> None:
+        # Textual would print the traceback, locals and all, on the kiosk's screen
+        if self._exit_renderables and self.return_code:
+            self.error_console.print(RESTARTING, markup=False, highlight=False)
+        self._exit_renderables.clear()
