@@ -16,8 +16,8 @@ from kiosk.core.content import load_content
 from kiosk.core.studio import StaffPolicy
 from kiosk.store import DamagedFile, DataDirLocked, Store
 from kiosk.store.backup import BackupFailed
+from kiosk.store.files import CannotRead
 from kiosk.store.recovery import CannotStart
-from kiosk.store.transfer import CannotRead
 
 Command = Callable[[argparse.Namespace], int]
 

@@ -343,3 +343,17 @@ def test_check_command_prints_problems_and_fails(
     assert main(["--content", str(tmp_path), "check"]) == 1
     out = capsys.readouterr().out
     assert "studio.toml: links[2].url: must be an http:// or https:// link" in out
+
+
+def test_check_in_warmup_must_name_a_programme(tmp_path: Path) -> None:
+    import shutil
+
+
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    studio_toml = tmp_path / "content" / "studio.toml"
+    text = studio_toml.read_text()
+    assert 'check_in_warmup = "ems-pre-session"' in text
+    studio_toml.write_text(text.replace('"ems-pre-session"', '"no-such-warmup"', 1))
+    problems = load_content(tmp_path / "content").problems
+    assert [(p.file, p.key) for p in problems] == [("studio.toml", "check_in_warmup")]
+    assert "no-such-warmup" in problems[0].message

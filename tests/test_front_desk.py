@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
@@ -213,9 +214,26 @@ async def test_clock_ticks_by_itself_and_hours_follow(content: Content, clock: F
 async def test_letters_and_digits_start_check_in(content: Content, clock: FakeClock) -> None:
     app = Probe(content, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s", "7", "space", "enter", "tab", "É")
+        await pilot.press("space", "-", "s", "7", "space", "enter", "tab", "É")
         texts = [m.text for m in app.posted if isinstance(m, messages.OpenCheckIn)]
-        assert texts == ["s", "7", "É"]
+        # a space or dash cannot start a look-up; once one is opening, they go along with the rest
+        assert texts == ["s", "7", " ", "É"]
+
+
+async def test_a_fast_typist_keeps_the_spaces(
+    content: Content, clock: FakeClock, store: Store
+) -> None:
+    from textual.widgets import Input
+
+    app = KioskApp(content=content, store=store, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        desk = app.screen
+        for c in "emily wri":  # one burst, as a fast typist or scanner sends it
+            desk.post_message(events.Key("space" if c == " " else c, c))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#query", Input).value == "emily wri"
 
 
 async def test_f2_and_the_button_open_warmups_f12_staff(content: Content, clock: FakeClock) -> None:

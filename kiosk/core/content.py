@@ -34,4 +34,9 @@ def load_content(directory: Path) -> Content:
     slides = load_slides(directory, problems)
     warmups = load_warmups(directory, problems)
     terms = load_terms(directory, problems)
+    wanted = studio.check_in_warmup
+    if wanted and warmups.programme(wanted) is None:
+        # the check-in result then simply offers no warm-up; staff should still hear of it
+        message = f"no programme has id {wanted!r}"
+        problems.append(Problem("studio.toml", "check_in_warmup", message))
     return Content(directory, studio, slides, warmups, terms, tuple(problems))

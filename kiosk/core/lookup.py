@@ -21,8 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from kiosk.core.members import Member
 from kiosk.core.phone import digits_of, normalise_phone
 
@@ -150,6 +148,8 @@ class MemberIndex:
 
     def _word_scores(self, token: str, *, prefix: bool) -> dict[int, float]:
         """Member index -> best score of `token` against one of their name's words."""
+        from rapidfuzz import fuzz, process  # here: the look-up, not the kiosk's start, pays
+
         found = process.extract(
             token, self._words, scorer=fuzz.ratio, limit=None, score_cutoff=WORD_CUTOFF
         )

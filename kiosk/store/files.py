@@ -34,3 +34,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
+
+
+class CannotRead(Exception):
+    """A file the user named cannot be read as text: one plain message."""

@@ -22,14 +22,10 @@ from kiosk.core.csvio import (
     visits_csv,
 )
 from kiosk.core.lookup import code_key
-from kiosk.store.files import write_text_atomic
+from kiosk.store.files import CannotRead, write_text_atomic
 from kiosk.store.store import Store
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
-
-
-class CannotRead(Exception):
-    """A file the user named cannot be read as text: one plain message."""
 
 
 @dataclass

@@ -125,6 +125,7 @@ class FrontDeskScreen(Screen[None]):
         self.started = clock.monotonic()
         self.arrangement = Arrangement(0, 0, False, self.studio.qr_style, 0, 0)
         self.taps: list[float] = []
+        self.passing_on = False  # a look-up is opening: later keys go to it, spaces included
         self.shown_hours = self.hours_text()
         self._arranged = False
         self._ticking = False
@@ -178,6 +179,7 @@ class FrontDeskScreen(Screen[None]):
         self.show_codes()
 
     def on_screen_resume(self) -> None:
+        self.passing_on = False
         self.tick()
 
     # --- what is shown, derived from the clock ----------------------------------------------
@@ -244,10 +246,14 @@ class FrontDeskScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         char = event.character
-        if char and len(char) == 1 and char.isalnum():
+        if not char or len(char) != 1 or not char.isprintable():
+            return
+        # A letter, digit or "+" starts a look-up; until it is open, every printable key a fast
+        # typist or scanner sends goes after the first, so "emily wri" keeps its space.
+        if char.isalnum() or char == "+" or self.passing_on:
             event.stop()
             event.prevent_default()
-            # the first key goes along so the client does not have to type it twice
+            self.passing_on = True
             self.post_message(messages.OpenCheckIn(text=char))
 
     def on_warmup_button_pressed(self, event: WarmupButton.Pressed) -> None:

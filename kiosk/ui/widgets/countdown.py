@@ -55,6 +55,19 @@ def fit_scale(text: str, width: int, height: int) -> tuple[int, int] | None:
     return None
 
 
+def changed_box(before: list[str], after: list[str]) -> Region | None:
+    """The smallest region holding every cell that differs (rows of equal length)."""
+    rows = [y for y, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    if not rows:
+        return None
+    left, right = len(before[0]), 0
+    for y in rows:
+        a, b = before[y], after[y]
+        left = min(left, next(x for x in range(len(a)) if a[x] != b[x]))
+        right = max(right, next(x for x in range(len(a) - 1, -1, -1) if a[x] != b[x]) + 1)
+    return Region(left, rows[0], right - left, rows[-1] - rows[0] + 1)
+
+
 class BigCountdown(Widget):
     """Shows a short text of digits and colons as large as the widget's size allows."""
 
@@ -74,18 +87,18 @@ class BigCountdown(Widget):
     def show(self, text: str) -> None:
         if text == self._text:
             return
-        laid_out = (self._laid_out_for or ("", 0, 0))[1:], self._scale
-        before = [self._row(y) for y in range(laid_out[0][1])]
+        laid_out = self._laid_out_for, self._scale
+        before = [self._row(y) for y in range(self.size.height)]
         self._text = text
         self._layout_lines()
-        if laid_out != ((self._laid_out_for or ("", 0, 0))[1:], self._scale):
-            self.refresh()
+        if laid_out[0] is None or laid_out[0][1:] != (self._laid_out_for or ("",))[1:]:
+            self.refresh()  # a new size: draw it all
             return
-        # repaint only the rows that changed: most of a tall widget is blank around the digits
-        changed = [y for y, row in enumerate(before) if row != self._row(y)]
-        if changed:
-            top = changed[0]
-            self.refresh(Region(0, top, self.size.width, changed[-1] - top + 1))
+        # repaint only the cells that changed: a tall, wide widget is mostly blank round the
+        # digits, and a second's redraw costs Textual a little for every cell
+        box = changed_box(before, [self._row(y) for y in range(len(before))])
+        if box is not None:
+            self.refresh(box)
 
     def on_resize(self) -> None:
         self._layout_lines()

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -40,6 +38,9 @@ def qr_matrix(data: str) -> Matrix:
 
     True is a dark module.
     """
+    import qrcode  # drawn after the first paint, so imported then too
+    from qrcode.constants import ERROR_CORRECT_M
+
     code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     code.add_data(data)
     code.make(fit=True)
@@ -50,13 +51,30 @@ def qr_matrix(data: str) -> Matrix:
 def code_modules(data: str) -> int:
     """Modules across the code for ``data``, quiet zone included, without drawing the code.
 
-    Choosing the mask is most of the work of making a code (about 25 ms each on a PC); the size
-    only needs the version, which is cheap.
+    The front desk sizes its layout before the first paint; making a code (choosing its mask,
+    about 25 ms each) and even importing qrcode.main (10 ms, it pulls in image support) wait
+    until after it. The version comes from qrcode's own tables, as QRCode.best_fit finds it.
     """
-    code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
-    code.add_data(data)
-    version: int = code.best_fit()
-    return 17 + 4 * version + 2 * QUIET_ZONE
+    from bisect import bisect_left
+
+    from qrcode import util
+    from qrcode.constants import ERROR_CORRECT_M
+
+    chunks = list(util.optimal_data_chunks(data))  # what QRCode.add_data does by default
+    version = 1
+    while True:
+        sizes = util.mode_sizes_for_version(version)
+        buffer = util.BitBuffer()
+        for chunk in chunks:
+            buffer.put(chunk.mode, 4)
+            buffer.put(len(chunk), sizes[chunk.mode])
+            chunk.write(buffer)
+        fits = bisect_left(util.BIT_LIMIT_TABLE[ERROR_CORRECT_M], len(buffer), version)
+        if fits > 40:
+            raise ValueError(f"too much data for one QR code: {len(data)} characters")
+        if util.mode_sizes_for_version(fits) is sizes:
+            return 17 + 4 * fits + 2 * QUIET_ZONE
+        version = fits
 
 
 def code_size(data: str, style: str) -> Size:
