@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from kiosk.core.clock import FakeClock
 from kiosk.core.exercises import Exercise, Kind, Timing
 from kiosk.core.programmes import Phase, Programme, Side, Step
-from kiosk.core.timer import WarmupTimer
+from kiosk.core.timer import CUE_SECONDS, WarmupTimer
 
 
 def exercise(
@@ -296,3 +297,66 @@ def test_skip_back_and_done_at_the_end_do_nothing(fc: FakeClock) -> None:
     assert not timer.add(15)
     timer.back()  # but back from the end goes to the last set
     assert where(timer) == (Phase.WORK, 0, 1, None)
+
+
+def test_until_change_is_the_next_second_half_second_in_the_cue_or_rep(fc: FakeClock) -> None:
+    slow = exercise("slow", Timing(reps=4, tempo=2.5))  # 10 s, a rep every 2.5 s
+    timer = WarmupTimer(
+        programme(Step(HOLD10, HOLD10.timing), Step(slow, slow.timing), Step(HINGE, HINGE.timing)),
+        fc,
+    )
+    fc.advance(5 + 2.3)  # hold: 7.7 s left
+    assert timer.moment().until_change() == pytest.approx(0.7)
+    fc.advance(4.0)  # 3.7 s left: the next change is the second (and the cue) at 3.0
+    assert timer.moment().until_change() == pytest.approx(0.7)
+    fc.advance(1.0)  # 2.7 s left: the flash goes off at 2.5
+    assert timer.moment().until_change() == pytest.approx(0.2)
+    fc.advance(2.7 + 10 + 2.2)  # 2.2 s into the reps: 7.8 s left, the next rep at 2.5 s
+    assert timer.moment().rep == 1
+    assert timer.moment().until_change() == pytest.approx(0.3)
+    fc.advance(0.3)
+    assert timer.moment().rep == 2
+    fc.advance(7.5 + 10 + 3 + 3.4)  # 3.4 s into a set that waits for "done": counts up
+    assert timer.moment().waiting_for_done
+    assert timer.moment().until_change() == pytest.approx(0.6)
+    timer.pause()
+    assert timer.moment().until_change() == math.inf
+    timer.resume()
+    timer.done()  # left side
+    fc.advance(1000)
+    timer.done()  # right side
+    assert timer.moment().phase is Phase.DONE and timer.moment().until_change() == math.inf
+
+
+def test_a_screen_that_looks_only_when_something_changes_shows_every_second_on_time(
+    fc: FakeClock,
+) -> None:
+    """The player looks again after until_change() (and a little late): every second of every
+    phase is seen within that lateness of its true time, with no looks in between."""
+    p = programme(
+        Step(HOLD10, HOLD10.timing, sets=2, rest=7),
+        Step(BIRD, BIRD.timing),
+        Step(BRIDGE, BRIDGE.timing),
+        get_ready=5,
+    )
+    timer = WarmupTimer(p, fc)
+    start = fc.monotonic()
+    rng = random.Random(3)
+    seen: dict[tuple[int, int | None], float] = {}  # (segment, shown seconds) -> first look
+    looks = 0
+    while timer.moment().phase is not Phase.DONE:
+        moment = timer.moment()
+        seen.setdefault((moment.index, moment.shown_seconds), fc.monotonic())
+        looks += 1
+        fc.advance(min(1.0, moment.until_change()) + rng.uniform(0.0005, 0.004))
+    # when each of them truly began
+    at, truth = start, {}
+    for index, segment in enumerate(p.plan()):
+        for k in range(int(segment.seconds)):
+            truth[(index, int(segment.seconds) - k)] = at + k
+        at += segment.seconds
+    assert set(seen) == set(truth)
+    lateness = [seen[key] - truth[key] for key in truth]
+    assert min(lateness) >= 0 and max(lateness) <= 0.004 + 1e-9
+    # about one look a second, two in the flashing last seconds, never a busy loop
+    assert looks <= p.seconds + 2 * len(p.plan()) * (CUE_SECONDS + 1) + 1

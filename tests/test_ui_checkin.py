@@ -143,6 +143,7 @@ async def test_scanner_code_and_enter_picks_at_once_then_readiness(
         text = screen_text(app)
         assert "First EMS session: your trainer will show you everything." in text
         assert "No body lotion" in text
+        assert "4 sessions left on your EMS pack." in text
         assert bells.count == 1
         [visit] = members_store.visits_of(SARAH.code)
         assert visit.kind is PackKind.EMS and VisitFlag.FIRST_EMS in visit.flags

@@ -6,6 +6,7 @@ the screen's ``tick()`` themselves, then let Textual catch up with ``pilot.pause
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -16,8 +17,9 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from kiosk.core.clock import FakeClock
-from kiosk.core.content import Content
-from kiosk.core.programmes import Phase, Side
+from kiosk.core.content import Content, load_content
+from kiosk.core.fields import Problem
+from kiosk.core.programmes import LEFT_OUT, Phase, Side
 from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.app import KioskApp
@@ -25,6 +27,7 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.warmup import (
     FINISH_SECONDS,
     KEYS,
+    LOOK_LATE,
     PAUSED_IDLE,
     FinishScreen,
     KeyButton,
@@ -33,6 +36,8 @@ from kiosk.ui.screens.warmup import (
 )
 from kiosk.ui.screens.warmup_menu import MENU_IDLE, WarmupMenuScreen
 from kiosk.ui.widgets.countdown import BigCountdown
+
+from .conftest import CONTENT_DIR
 
 SIZES = [(80, 24), (200, 60)]  # at 80x21 the hip hinge's text no longer fits
 # glyphs every Linux console font the kiosk supports has (see shared notes)
@@ -363,3 +368,122 @@ async def test_the_side_is_shown_with_the_set(app: KioskApp, clock: FakeClock) -
         assert text(screen, "#set") == "Left side"
         assert text(screen, "#count") == "Rep 1 of 4"
         assert text(screen, "#next") == "Next: Bird dog · right side"
+
+
+async def test_the_first_second_already_shows_big_digits(app: KioskApp) -> None:
+    """Textual can draw a new widget before telling it its size: no small figures meanwhile."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        await pilot.pause()
+        assert digits(screen) == "15" and len(screen.query_one(BigCountdown).lines) >= 5
+        strips = app.screen._compositor.render_strips()
+        blocks = sum(seg.text.count("█") for strip in strips for seg in strip)
+        assert blocks >= 2 * 5 * 3  # at least the pixels of "15" at one cell each
+
+
+async def test_a_broken_programme_is_left_out_and_the_rest_still_play(
+    store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    broken = (folder / "programmes" / "quick-mobility.toml").read_text()
+    (folder / "programmes" / "quick-mobility.toml").write_text(
+        broken.replace('exercise = "cat-cow"', 'exercise = "cat-cows"')
+    )
+    content = load_content(folder)
+    assert [x.file for x in content.warmups.left_out] == ["programmes/quick-mobility.toml"]
+    assert Problem("programmes/quick-mobility.toml", "", LEFT_OUT) in content.problems
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, WarmupMenuScreen)
+        options = menu.query_one(OptionList)
+        names = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(names) == 2 and not any("Quick mobility" in n for n in names)
+        note = text(menu, "#menu-staff")
+        assert note == "For staff: 1 warm-up is hidden by a content problem (see kiosk check)."
+        assert menu.region.contains_region(menu.query_one("#menu-staff").region)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert player(app).programme.id == "ems-pre-session"
+
+
+async def test_the_menu_without_problems_has_no_staff_note(app: KioskApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not app.screen.query("#menu-staff")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_menu_question_and_finish_use_only_console_glyphs(
+    app: KioskApp, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen_glyphs(app) <= CONSOLE_SAFE
+        for widget in app.screen.query("Static, OptionList, Button"):
+            assert app.screen.region.contains_region(widget.region), widget
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        screen = player(app)
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen_glyphs(app) <= CONSOLE_SAFE  # paused
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveDialog)
+        assert screen_glyphs(app) <= CONSOLE_SAFE
+        await pilot.press("n", "space")
+        await move(pilot, clock, screen.programme.seconds + 1, step=20)
+        assert isinstance(app.screen, FinishScreen)
+        assert screen_glyphs(app) <= CONSOLE_SAFE
+        for widget in app.screen.query(Static):
+            assert app.screen.region.contains_region(widget.region), widget.id
+
+
+async def test_the_leave_question_left_unanswered_goes_back_to_the_front_desk(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveDialog) and screen.timer.paused
+        clock.advance(PAUSED_IDLE - 1)
+        screen.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveDialog)
+        clock.advance(1)
+        screen.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)
+
+
+async def test_the_player_looks_again_when_the_next_second_is_due(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        clock.advance(0.4)
+        screen.tick()
+        look = screen._next_look
+        assert look is not None and look._interval == pytest.approx(0.6 + LOOK_LATE)
+        await pilot.press("space")  # paused: only the two minutes' check, once a second
+        assert screen._next_look is not look and screen._next_look is not None
+        assert screen._next_look._interval == pytest.approx(1.0)
+
+
+async def test_the_finish_says_how_long_it_took(app: KioskApp, clock: FakeClock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(messages.OpenWarmups("quick-mobility"))
+        await pilot.pause()
+        screen = player(app)
+        await move(pilot, clock, screen.programme.seconds - 0.5, step=5)
+        assert isinstance(app.screen, WarmupScreen)
+        await move(pilot, clock, 0.5 + LOOK_LATE)  # the look just after the end
+        assert isinstance(app.screen, FinishScreen)
+        assert text(app.screen, "#finish-what") == "You finished Quick mobility in 3:00."

@@ -24,6 +24,7 @@ DEFAULT_GET_READY = 10
 DEFAULT_REST = 10
 DEFAULT_SWITCH = 5
 DEFAULT_ORDER = 100
+LEFT_OUT = "left out of the warm-up menu until the problems above are fixed"
 
 
 class Side(StrEnum):
@@ -230,6 +231,7 @@ def load_warmups(directory: Path, problems: list[Problem]) -> WarmupLibrary:
                 f"{p.key}: {p.message}" if p.key else p.message for p in problems[before:]
             )
             left_out.append(LeftOut(label, reasons or "cannot be played"))
+            problems.append(Problem(label, "", LEFT_OUT))
         else:
             programmes.append(programme)
     programmes.sort(key=lambda p: (p.order, p.name))

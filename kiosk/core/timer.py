@@ -84,8 +84,8 @@ class Moment:
             return math.inf
         if self.seconds_left is None:
             return _until_next_multiple(self.elapsed, 1.0)
-        # whole seconds, or half seconds while the cue flashes (and the second before it)
-        grid = FLASH_SECONDS if self.seconds_left <= CUE_SECONDS + 1 else 1.0
+        # whole seconds, or half seconds while the cue flashes
+        grid = FLASH_SECONDS if self.seconds_left <= CUE_SECONDS else 1.0
         until = _until_next_multiple(-self.seconds_left, grid)
         tempo = self.step.timing.tempo if self.step is not None else 0.0
         if self.rep is not None and tempo > 0:

@@ -408,6 +408,8 @@ def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultVi
         lines.append(f"{_days(result.days_since_last_ems)} since your last EMS session.")
     if result.unprepared:
         lines.append("Please drink some water now, and tell your trainer if you have just eaten.")
+    if result.sessions_left is not None and not result.few_sessions_left:
+        lines.append(f"{result.sessions_left} sessions left on your {kind} pack.")
     lines += result.warnings  # pack running low or out soon; the 4-day advice
     done = decided is rules.Outcome.CHECKED_IN
     ems = kind is PackKind.EMS

@@ -3,9 +3,11 @@
 What is shown is derived from the engine's state (``WarmupTimer.moment()``); the screen never
 counts ticks. It looks again just after the next moment something shown changes (the next whole
 second, half second of the cue's flash, or rep), so each second appears on time and nothing is
-redrawn in between; a late look shows the right state a little late and never drifts. Keys and the buttons along the bottom pause, skip, go back, add or take 15 s,
-finish a set (D) and leave (Esc, after asking). The last 3 seconds of a phase flash, ring the
-terminal bell and play the studio's optional sound command.
+redrawn in between; a late look shows the right state a little late and never drifts.
+
+Keys and the buttons along the bottom pause, skip, go back, add or take 15 s, finish a set (D),
+restart the exercise (R) and leave (Esc, after asking). The last 3 seconds of a phase flash,
+ring the terminal bell and play the studio's optional sound command.
 """
 
 from __future__ import annotations
@@ -237,6 +239,7 @@ class WarmupScreen(Screen[None]):
         self.digits = self.query_one(BigCountdown)
         self.progress = self.query_one(ProgressLine)
         self.band = self.query_one("#phase", Static)
+        self.lines = {str(w.id): w for w in self.query(Static) if w.id}  # looked up once
         self.tick()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -275,7 +278,7 @@ class WarmupScreen(Screen[None]):
         # a text that only changed its digits wraps the same: skip the layout pass, which
         # costs more than the rest of a second's redraw
         layout = not isinstance(before, str) or _shape(before) != _shape(value)
-        self.query_one(f"#{widget_id}", Static).update(value, layout=layout)
+        self.lines[widget_id].update(value, layout=layout)
 
     def refresh_view(self) -> Moment:
         moment = self.timer.moment()
@@ -471,7 +474,7 @@ class FinishScreen(IdleScreen):
         yield Static("WELL DONE", id="finish-band", markup=False)
         with Vertical(id="finish-details"):
             yield Static(
-                f"You finished {self.programme.name} in {length_text(self.spent)}.",
+                f"You finished {self.programme.name} in {length_text(round(self.spent))}.",
                 id="finish-what",
                 markup=False,
             )

@@ -44,6 +44,12 @@ def about_text(programme: Programme) -> str:
     return "\n".join(lines)
 
 
+def staff_note(left_out: int) -> str:
+    """A quiet line for staff: some programme files have problems (``kiosk check`` names them)."""
+    what = "1 warm-up is" if left_out == 1 else f"{left_out} warm-ups are"
+    return f"For staff: {what} hidden by a content problem (see kiosk check)."
+
+
 class WarmupMenuScreen(IdleScreen):
     CSS_PATH: ClassVar[CSSPathType | None] = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,6 +77,8 @@ class WarmupMenuScreen(IdleScreen):
             yield Static(about_text(programmes[0]), id="menu-about", markup=False)
         else:
             yield Static(NOTHING_TO_SHOW, id="menu-hint", markup=False)
+        if self.library.left_out:
+            yield Static(staff_note(len(self.library.left_out)), id="menu-staff", markup=False)
         with Horizontal(id="menu-keys"):
             if programmes:
                 yield Button("Enter Start", id="menu-start", compact=True)
@@ -107,7 +115,9 @@ class WarmupMenuScreen(IdleScreen):
     def start(self, programme_id: str) -> None:
         programme = self.library.programme(programme_id)
         if programme is not None:
-            self.app.push_screen(WarmupScreen(programme, self.clock, self.sound_command))
+            # in place of the menu: the player goes back to the front desk, never to the menu,
+            # and the menu's idle check would otherwise keep waking up under it
+            self.app.switch_screen(WarmupScreen(programme, self.clock, self.sound_command))
 
     def action_leave(self) -> None:
         self.kiosk.back_to_front_desk()

@@ -29,8 +29,9 @@ FONT = {
 }
 FONT_ROWS = 5
 BLOCK = "█"
-# (columns, rows) per pixel, largest first; cells are about twice as tall as wide
-SCALES = ((10, 5), (8, 4), (6, 3), (4, 2), (2, 1), (1, 1))
+# (columns, rows) per pixel, largest first; cells are about twice as tall as wide, so (4, 2) is
+# square and (4, 3) a little tall, like a stopwatch's figures: taller fills a narrow column
+SCALES = ((10, 5), (8, 5), (8, 4), (6, 4), (6, 3), (4, 3), (4, 2), (2, 1), (1, 1))
 
 
 def pixel_rows(text: str) -> list[str]:
