@@ -410,3 +410,22 @@ async def test_content_text_is_shown_as_written_never_as_markup(
         assert text_of(screen.query_one("#address")) == "1 [red]Road"
         slide = text_of(screen.query_one(SlideView))
         assert slide.startswith("[blink]Title\nBody with [link=x]markup[/link] in it")
+
+
+async def test_the_clock_sleeps_under_other_screens(content: Content, clock: FakeClock) -> None:
+    from textual.screen import Screen
+
+    app = Probe(content, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = desk(app)
+        await pilot.pause(1.1)  # the 1 s ticker starts on the next whole second
+        ticker = screen.ticker
+        assert ticker is not None and ticker._active.is_set()
+        app.push_screen(Screen())
+        await pilot.pause()
+        assert not ticker._active.is_set()  # no wake-ups while a warm-up plays on top
+        clock.advance(65)
+        app.pop_screen()
+        await pilot.pause()
+        assert ticker._active.is_set()
+        assert text_of(screen.query_one(WallClock)).startswith("10:01:05")

@@ -4,18 +4,12 @@ cleanly (lock released) on SIGTERM, on SIGHUP and when its terminal goes away, a
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,8 +17,7 @@ import pytest
 
 from kiosk.store.lock import DataDirLock
 
-ROOT = Path(__file__).resolve().parent.parent
-F2 = b"\x1bOQ"
+from .terminal import F2, ROOT, Terminal, kiosk_argv
 
 CRASHING = """
 import sys
@@ -40,78 +33,14 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-class Kiosk:
-    """`kiosk run` on its own pseudo-terminal, everything it draws collected."""
-
-    def __init__(self, data: Path, env: dict[str, str] | None = None, code: str = "") -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        environment = dict(os.environ, TERM="xterm-256color", KIOSK_CONTENT_DIR="content")
-        for name in ("TEXTUAL", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"):
-            environment.pop(name, None)
-        environment.update(env or {})
-        program = ["-c", code] if code else ["-m", "kiosk.cli"]
-        self.proc = subprocess.Popen(
-            [sys.executable, *program, "--data", str(data), "run"],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=environment,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.master: int | None = master
-        self.output = bytearray()
-        self.reader = threading.Thread(target=self._read, args=(master,), daemon=True)
-        self.reader.start()
-
-    def _read(self, fd: int) -> None:
-        while True:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output += chunk
-
-    def wait_for(self, marker: bytes, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while marker not in self.output:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"{marker!r} never appeared: {bytes(self.output[-800:])!r}")
-            time.sleep(0.02)
-
-    def type(self, data: bytes) -> None:
-        assert self.master is not None
-        os.write(self.master, data)
-
-    def hang_up(self) -> None:
-        """The terminal goes away (tmux window closed, ssh dropped)."""
-        if self.master is not None:
-            os.close(self.master)
-            self.master = None
-
-    def wait(self, timeout: float = 15.0) -> int:
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-            raise AssertionError("the kiosk did not exit") from None
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        self.reader.join(2)
-        self.hang_up()
+def start_kiosk(data: Path, env: dict[str, str] | None = None, code: str = "") -> Terminal:
+    """`kiosk run` on data directory `data`, on its own 80x24 pseudo-terminal."""
+    return Terminal(kiosk_argv("--data", str(data), "run", code=code), env)
 
 
 @pytest.fixture
-def kiosks() -> Iterator[list[Kiosk]]:
-    started: list[Kiosk] = []
+def kiosks() -> Iterator[list[Terminal]]:
+    started: list[Terminal] = []
     yield started
     for kiosk in started:
         kiosk.stop()
@@ -132,10 +61,10 @@ def systemd_socket() -> Iterator[tuple[str, socket.socket]]:
 
 
 def test_ready_and_watchdog_then_sigterm_leaves_cleanly(
-    data_dir: Path, kiosks: list[Kiosk], systemd_socket: tuple[str, socket.socket]
+    data_dir: Path, kiosks: list[Terminal], systemd_socket: tuple[str, socket.socket]
 ) -> None:
     path, sock = systemd_socket
-    kiosk = Kiosk(data_dir, {"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "200000"})
+    kiosk = start_kiosk(data_dir, {"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "200000"})
     kiosks.append(kiosk)
     first = sock.recv(256).decode()
     assert first.startswith("READY=1")
@@ -152,8 +81,8 @@ def test_ready_and_watchdog_then_sigterm_leaves_cleanly(
     assert "stopped by SIGTERM" in (data_dir / "kiosk.log").read_text()
 
 
-def test_sighup_leaves_cleanly(data_dir: Path, kiosks: list[Kiosk]) -> None:
-    kiosk = Kiosk(data_dir)
+def test_sighup_leaves_cleanly(data_dir: Path, kiosks: list[Terminal]) -> None:
+    kiosk = start_kiosk(data_dir)
     kiosks.append(kiosk)
     kiosk.wait_for(b"Fast Track")
     kiosk.proc.send_signal(signal.SIGHUP)
@@ -163,9 +92,9 @@ def test_sighup_leaves_cleanly(data_dir: Path, kiosks: list[Kiosk]) -> None:
 
 
 def test_a_terminal_that_goes_away_ends_the_kiosk_instead_of_spinning(
-    data_dir: Path, kiosks: list[Kiosk]
+    data_dir: Path, kiosks: list[Terminal]
 ) -> None:
-    kiosk = Kiosk(data_dir)
+    kiosk = start_kiosk(data_dir)
     kiosks.append(kiosk)
     kiosk.wait_for(b"Fast Track")
     # the kiosk is its own session here, so no SIGHUP comes: only the dead terminal tells
@@ -176,15 +105,15 @@ def test_a_terminal_that_goes_away_ends_the_kiosk_instead_of_spinning(
 
 
 def test_a_crash_says_restarting_logs_the_traceback_and_exits_1(
-    data_dir: Path, kiosks: list[Kiosk]
+    data_dir: Path, kiosks: list[Terminal]
 ) -> None:
-    kiosk = Kiosk(data_dir, code=CRASHING)
+    kiosk = start_kiosk(data_dir, code=CRASHING)
     kiosks.append(kiosk)
     kiosk.wait_for(b"Fast Track")
     kiosk.type(F2)
     assert kiosk.wait() == 1
     kiosk.reader.join(5)
-    screen = bytes(kiosk.output)
+    screen = kiosk.output
     assert b"Restarting..." in screen
     assert b"Traceback" not in screen and b"shown nowhere" not in screen
     assert not DataDirLock.is_locked(data_dir)

@@ -17,12 +17,12 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench_checkin import NOW, make_studio  # same folder: pytest puts it on the path
-
 from kiosk.core.members import Screening
 from kiosk.store import Store
 from kiosk.store.backup import list_backups, make_backup
 from kiosk.store.recovery import open_store
+
+from .bench_checkin import NOW, make_studio
 
 ROUNDS = 3
 

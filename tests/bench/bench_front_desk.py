@@ -7,27 +7,20 @@
   against a bare app that updates a clock once a second. Both run at the same time, so they share
   whatever else the machine is doing. Goal: at most 1.3x.
 
-CPU time is read from /proc/PID/stat; the processes run on a pty whose output is drained.
+CPU time is every thread's, from /proc; the processes run on a pty whose output is drained.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
 import shutil
-import signal
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..terminal import Terminal, kiosk_argv
+
 COLS, ROWS = 120, 40
 RUNS = 7
 IDLE_SECONDS = 30.0
@@ -53,88 +46,14 @@ Bare().run()
 """
 
 
-class Running:
-    """A program on its own pseudo-terminal, with everything it writes collected."""
-
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.master = master
-        self.output = bytearray()
-        self.lock = threading.Lock()
-        self.seen: dict[bytes, float] = {}
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.output += chunk
-
-    def wait_for(self, marker: bytes, timeout: float = 30.0) -> float:
-        """Seconds from spawn until ``marker`` was on the terminal."""
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            with self.lock:
-                if marker in self.output:
-                    return time.perf_counter() - self.started
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"exited early: {bytes(self.output[-2000:])!r}")
-            time.sleep(0.002)
-        raise TimeoutError(f"{marker!r} never appeared: {bytes(self.output[-2000:])!r}")
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        utime, stime = int(fields[11]), int(fields[12])
-        return (utime + stime) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        os.close(self.master)
-
-
-def environment(data_dir: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(TERM="xterm-256color", KIOSK_DATA_DIR=data_dir, KIOSK_CONTENT_DIR="content")
-    env.pop("TEXTUAL", None)
-    return env
-
-
-def kiosk_argv() -> list[str]:
-    return [sys.executable, "-m", "kiosk.cli", "run"]
-
-
-def bare_argv(clock: bool) -> list[str]:
-    return [sys.executable, "-c", BARE.format(clock=clock)]
-
-
-def start_kiosk(tmp: Path, n: int) -> Running:
+def start_kiosk(tmp: Path, n: int) -> Terminal:
     data = tmp / f"data{n}"
     data.mkdir()
-    return Running(kiosk_argv(), environment(str(data)))
+    return Terminal(kiosk_argv("--data", str(data), "run"), size=(COLS, ROWS))
+
+
+def start_bare(clock: bool) -> Terminal:
+    return Terminal([sys.executable, "-c", BARE.format(clock=clock)], size=(COLS, ROWS))
 
 
 def test_cold_start_to_first_paint() -> None:
@@ -146,13 +65,13 @@ def test_cold_start_to_first_paint() -> None:
         for n in range(RUNS + 1):
             k = start_kiosk(tmp, n)
             try:
-                k_time = k.wait_for(b"Fast Track EMS")
-                c_time = k.wait_for("▀".encode())
+                k_time = k.wait_for(b"Fast Track EMS") - k.started
+                c_time = k.wait_for("▀".encode()) - k.started
             finally:
                 k.stop()
-            b = Running(bare_argv(False), environment(str(tmp)))
+            b = start_bare(clock=False)
             try:
-                b_time = b.wait_for(b"bare app ready")
+                b_time = b.wait_for(b"bare app ready") - b.started
             finally:
                 b.stop()
             if n:  # the first pair only warms the disk cache
@@ -175,7 +94,7 @@ def test_cold_start_to_first_paint() -> None:
 def test_idle_cpu_against_a_bare_app_with_a_clock() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-front-desk-"))
     k = start_kiosk(tmp, 0)
-    b = Running(bare_argv(True), environment(str(tmp)))
+    b = start_bare(clock=True)
     try:
         k.wait_for(b"Fast Track EMS")
         b.wait_for(b"bare app ready")

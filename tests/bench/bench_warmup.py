@@ -17,20 +17,10 @@ keys, as a client would (F2, then Enter on a programme).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pty
 import re
 import shutil
-import signal
 import statistics
-import struct
-import subprocess
-import sys
-import termios
-import threading
 import time
-from fcntl import ioctl
 from pathlib import Path
 
 from kiosk.core.clock import SystemClock
@@ -38,13 +28,13 @@ from kiosk.core.exercises import Exercise, Kind, Timing
 from kiosk.core.programmes import Phase, Programme, Step
 from kiosk.core.timer import WarmupTimer
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..terminal import DOWN, ENTER, F2, ROOT, Terminal, kiosk_argv
+
 COLS, ROWS = 100, 30
 WINDOW = 45.0
 PROGRAMME_SECONDS = 60
 TICK = 0.2
 WORK_PER_TICK = 0.005  # seconds of busy work each look, like a redraw
-F2, DOWN, ENTER = b"\x1bOQ", b"\x1b[B", b"\r"
 
 # get ready 5, child's pose 10, rest 5, knee-to-chest 10 left + 5 to switch + 10 right, rest 5,
 # child's pose 10: 60 s, first in the menu
@@ -68,96 +58,15 @@ hold = 10
 """
 
 
-class Terminal:
-    """The kiosk on a pseudo-terminal: everything it writes is kept with the time it came."""
-
-    def __init__(self, data: Path, content: Path) -> None:
-        data.mkdir(parents=True)
-        master, slave = pty.openpty()
-        ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color")
-        env.update(KIOSK_DATA_DIR=str(data), KIOSK_CONTENT_DIR=str(content))
-        env.pop("TEXTUAL", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", "run"],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.master = master
-        self.chunks: list[tuple[float, bytes]] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.chunks.append((time.monotonic(), chunk))
-
-    def output(self) -> tuple[bytes, list[tuple[int, float]]]:
-        """All the output, and where each chunk ended with the time it arrived."""
-        with self.lock:
-            chunks = list(self.chunks)
-        ends, at = [], 0
-        for t, chunk in chunks:
-            at += len(chunk)
-            ends.append((at, t))
-        return b"".join(c for _, c in chunks), ends
-
-    def first_seen(self, marker: bytes) -> float | None:
-        data, ends = self.output()
-        where = data.find(marker)
-        if where < 0:
-            return None
-        return next(t for end, t in ends if end >= where + len(marker))
-
-    def wait_for(self, marker: bytes, timeout: float = 30.0) -> float:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            seen = self.first_seen(marker)
-            if seen is not None:
-                return seen
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"kiosk exited: {self.output()[0][-2000:]!r}")
-            time.sleep(0.01)
-        raise TimeoutError(f"{marker!r} never appeared: {self.output()[0][-2000:]!r}")
-
-    def press(self, *keys: bytes) -> None:
-        for key in keys:
-            os.write(self.master, key)
-            time.sleep(0.2)
-
-    def cpu_seconds(self) -> float:
-        total = 0
-        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
-            with contextlib.suppress(OSError, IndexError, ValueError):  # a thread just ended
-                total += int((task / "schedstat").read_text().split()[0])
-        return total / 1e9
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        os.close(self.master)
+def start_kiosk(data: Path, content: Path) -> Terminal:
+    data.mkdir(parents=True)
+    env = {"KIOSK_DATA_DIR": str(data), "KIOSK_CONTENT_DIR": str(content)}
+    return Terminal(kiosk_argv("run"), env, size=(COLS, ROWS))
 
 
 def test_player_cpu_against_the_idle_front_desk(tmp_path: Path) -> None:
-    player = Terminal(tmp_path / "player", ROOT / "content")
-    desk = Terminal(tmp_path / "desk", ROOT / "content")
+    player = start_kiosk(tmp_path / "player", ROOT / "content")
+    desk = start_kiosk(tmp_path / "desk", ROOT / "content")
     try:
         for kiosk in (player, desk):
             kiosk.wait_for(b"Fast Track EMS")
@@ -169,7 +78,7 @@ def test_player_cpu_against_the_idle_front_desk(tmp_path: Path) -> None:
         p0, d0 = player.cpu_seconds(), desk.cpu_seconds()
         time.sleep(WINDOW)
         p_cpu, d_cpu = player.cpu_seconds() - p0, desk.cpu_seconds() - d0
-        still = player.output()[0][-20000:]
+        still = player.output[-20000:]
     finally:
         player.stop()
         desk.stop()
@@ -238,7 +147,7 @@ def test_timer_end_error_over_a_real_sixty_second_programme(tmp_path: Path) -> N
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "programmes" / "bench-minute.toml").write_text(MINUTE)
-    kiosk = Terminal(tmp_path / "data", content)
+    kiosk = start_kiosk(tmp_path / "data", content)
     try:
         kiosk.wait_for(b"Fast Track EMS")
         kiosk.press(F2)
@@ -247,13 +156,13 @@ def test_timer_end_error_over_a_real_sixty_second_programme(tmp_path: Path) -> N
         kiosk.wait_for(b"Total left 1:00")
         error, seen_late, counting_late = engine_alone()  # meanwhile the kiosk plays
         finished = kiosk.wait_for(b"WELL DONE", timeout=30)
-        data, _ = kiosk.output()
+        data = kiosk.output
     finally:
         kiosk.stop()
     # when each second of the total reached the terminal
     seconds = sorted({int(s) for s in re.findall(rb"Total left 0:(\d\d)", data)}, reverse=True)
     assert seconds == list(range(59, 0, -1)), seconds
-    seen = {s: kiosk.first_seen(b"Total left 0:%02d" % s) for s in seconds}
+    seen = {s: kiosk.seen_at(b"Total left 0:%02d" % s) for s in seconds}
     start = statistics.median(t - (PROGRAMME_SECONDS - s) for s, t in seen.items() if t)
     off = [t - (start + PROGRAMME_SECONDS - s) for s, t in seen.items() if t]
     end_error = finished - (start + PROGRAMME_SECONDS)

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -130,6 +131,7 @@ class FrontDeskScreen(Screen[None]):
         self._arranged = False
         self._ticking = False
         self.slots: list[Widget] = []
+        self.ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
@@ -170,7 +172,9 @@ class FrontDeskScreen(Screen[None]):
 
     def _start_ticking(self) -> None:
         self.tick()
-        self.set_interval(1.0, self.tick)
+        self.ticker = self.set_interval(1.0, self.tick)
+        if self.app.screen is not self:
+            self.ticker.pause()
 
     def on_resize(self, event: events.Resize) -> None:
         if not self._ticking:
@@ -178,8 +182,15 @@ class FrontDeskScreen(Screen[None]):
         self.apply_arrangement()
         self.show_codes()
 
+    def on_screen_suspend(self) -> None:
+        # nothing here is seen under another screen: no wake-ups while a warm-up plays
+        if self.ticker is not None:
+            self.ticker.pause()
+
     def on_screen_resume(self) -> None:
         self.passing_on = False
+        if self.ticker is not None:
+            self.ticker.resume()
         self.tick()
 
     # --- what is shown, derived from the clock ----------------------------------------------

@@ -1,0 +1,148 @@
+"""A program on its own pseudo-terminal, for tests and benchmarks that run the real kiosk.
+
+Everything it writes is kept with the time it arrived, so a test can wait for text on the screen
+and a benchmark can say when it got there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pty
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from fcntl import ioctl
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+F2, DOWN, ENTER = b"\x1bOQ", b"\x1b[B", b"\r"
+# Textual would otherwise read settings meant for a developer's own terminal
+UNSET = ("TEXTUAL", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")
+
+
+def kiosk_argv(*args: str, code: str = "") -> list[str]:
+    """`kiosk ARGS...`, or a Python snippet `code` run with ARGS as its sys.argv[1:]."""
+    program = ["-c", code] if code else ["-m", "kiosk.cli"]
+    return [sys.executable, *program, *args]
+
+
+class Terminal:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        size: tuple[int, int] = (80, 24),
+    ) -> None:
+        master, slave = pty.openpty()
+        cols, rows = size
+        ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        environment = {k: v for k, v in os.environ.items() if k not in UNSET}
+        environment.update(TERM="xterm-256color", KIOSK_CONTENT_DIR=str(ROOT / "content"))
+        environment.update(env or {})
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=environment,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.master: int | None = master
+        self.chunks: list[tuple[float, bytes]] = []
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, args=(master,), daemon=True)
+        self.reader.start()
+
+    def _read(self, fd: int) -> None:
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.chunks.append((time.monotonic(), chunk))
+
+    @property
+    def output(self) -> bytes:
+        with self.lock:
+            return b"".join(chunk for _, chunk in self.chunks)
+
+    def seen_at(self, marker: bytes) -> float | None:
+        """The monotonic time `marker` was first whole on the terminal, or None."""
+        with self.lock:
+            chunks = list(self.chunks)
+        data = b"".join(chunk for _, chunk in chunks)
+        where = data.find(marker)
+        if where < 0:
+            return None
+        end = 0
+        for t, chunk in chunks:
+            end += len(chunk)
+            if end >= where + len(marker):
+                return t
+        return None  # pragma: no cover - the marker was found in these chunks
+
+    def wait_for(self, marker: bytes, timeout: float = 30.0) -> float:
+        """The monotonic time `marker` arrived; AssertionError if it never does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.seen_at(marker)
+            if seen is not None:
+                return seen
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"{marker!r} never appeared: {self.output[-2000:]!r}")
+            time.sleep(0.005)
+
+    def type(self, data: bytes) -> None:
+        assert self.master is not None
+        os.write(self.master, data)
+
+    def press(self, *keys: bytes, gap: float = 0.2) -> None:
+        for key in keys:
+            self.type(key)
+            time.sleep(gap)
+
+    def hang_up(self) -> None:
+        """The terminal goes away (tmux window closed, ssh dropped)."""
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
+
+    def cpu_seconds(self) -> float:
+        """CPU time of every thread, in nanosecond steps (from /proc/PID/task/*/schedstat)."""
+        total = 0
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            with contextlib.suppress(OSError, IndexError, ValueError):  # a thread just ended
+                total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e9
+
+    def wait(self, timeout: float = 15.0) -> int:
+        """The exit status; AssertionError (after killing it) if it does not exit in time."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            raise AssertionError("the program did not exit") from None
+
+    def stop(self, how: signal.Signals = signal.SIGTERM) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, how)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.reader.join(2)
+        self.hang_up()
