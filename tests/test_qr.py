@@ -124,9 +124,33 @@ def test_the_test_decoder_is_not_fooled_by_a_broken_code() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(min_size=1, max_size=300))
+@given(
+    st.text(min_size=1, max_size=300)
+    | st.text("0123456789", min_size=1, max_size=900)
+    | st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", min_size=1, max_size=600)
+)
 def test_size_worked_out_cheaply_matches_the_drawn_code(data: str) -> None:
     assert code_modules(data) == len(qr_matrix(data))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17])
+def test_size_at_every_version_edge(n: int) -> None:
+    # the longest byte string each early version holds, and one byte more
+    from kiosk.ui.widgets.qr import M_CODEWORDS
+
+    count_bits = 8 if n < 10 else 16
+    most = (8 * M_CODEWORDS[n - 1] - 4 - count_bits) // 8
+    for data in ("a" * most, "a" * (most + 1)):
+        assert code_modules(data) == len(qr_matrix(data))
+
+
+def test_codeword_table_is_qrcodes() -> None:
+    from qrcode import util
+    from qrcode.constants import ERROR_CORRECT_M
+
+    from kiosk.ui.widgets.qr import M_CODEWORDS
+
+    assert [bits // 8 for bits in util.BIT_LIMIT_TABLE[ERROR_CORRECT_M][1:]] == list(M_CODEWORDS)
 
 
 async def test_a_deferred_code_is_blank_white_until_drawn() -> None:
@@ -172,3 +196,9 @@ def test_sixteen_colour_terminals_get_black_and_bright_white() -> None:
                 codes |= {c for m in re.findall(r"\x1b\[([0-9;]*)m", sgr) for c in m.split(";")}
     # 30/40 black, 97/107 bright white; the Linux console shows 107 as its light grey, still light
     assert codes - {"0", ""} == {"30", "40", "97", "107"}
+
+
+def test_size_when_the_data_fills_a_version_to_the_bit() -> None:
+    # 34 digits fill version 1-M exactly (4 + 10 + 114 = 128 bits); 35 need version 2
+    assert code_modules("1" * 34) == len(qr_matrix("1" * 34)) == 21 + 2 * QUIET_ZONE
+    assert code_modules("1" * 35) == len(qr_matrix("1" * 35)) == 25 + 2 * QUIET_ZONE

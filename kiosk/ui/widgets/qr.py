@@ -14,6 +14,7 @@ bright white when Textual downgrades to 16 colours (TERM=linux), where phones st
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rich.color import Color
@@ -42,39 +43,42 @@ def qr_matrix(data: str) -> Matrix:
     from qrcode.constants import ERROR_CORRECT_M
 
     code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
-    code.add_data(data)
+    code.add_data(data, optimize=0)  # one segment: the size code_modules works out
     code.make(fit=True)
     return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
 
 
+# Data codewords of QR versions 1-40 at error correction M (the standard's table; a test checks it
+# against qrcode's). With it the front desk sizes its layout without importing qrcode, which
+# takes 10 ms, before its first paint.
+M_CODEWORDS = (
+    16, 28, 44, 64, 86, 108, 124, 154, 182, 216, 254, 290, 334, 365, 415, 453, 507, 563, 627, 669,
+    714, 782, 860, 914, 1000, 1062, 1128, 1193, 1267, 1373, 1455, 1541, 1631, 1725, 1812, 1914,
+    1992, 2102, 2216, 2334,
+)  # fmt: skip
+ALPHANUMERIC = re.compile(rb"[0-9A-Z $%*+\-./:]*")
+
+
 @lru_cache(maxsize=32)
 def code_modules(data: str) -> int:
-    """Modules across the code for ``data``, quiet zone included, without drawing the code.
+    """Modules across the code for ``data``, quiet zone included, without making the code.
 
-    The front desk sizes its layout before the first paint; making a code (choosing its mask,
-    about 25 ms each) and even importing qrcode.main (10 ms, it pulls in image support) wait
-    until after it. The version comes from qrcode's own tables, as QRCode.best_fit finds it.
+    The code is one segment in the most compact mode for all of ``data`` (qr_matrix asks
+    qrcode for that), so its version follows from the data's length alone.
     """
-    from bisect import bisect_left
-
-    from qrcode import util
-    from qrcode.constants import ERROR_CORRECT_M
-
-    chunks = list(util.optimal_data_chunks(data))  # what QRCode.add_data does by default
-    version = 1
-    while True:
-        sizes = util.mode_sizes_for_version(version)
-        buffer = util.BitBuffer()
-        for chunk in chunks:
-            buffer.put(chunk.mode, 4)
-            buffer.put(len(chunk), sizes[chunk.mode])
-            chunk.write(buffer)
-        fits = bisect_left(util.BIT_LIMIT_TABLE[ERROR_CORRECT_M], len(buffer), version)
-        if fits > 40:
-            raise ValueError(f"too much data for one QR code: {len(data)} characters")
-        if util.mode_sizes_for_version(fits) is sizes:
-            return 17 + 4 * fits + 2 * QUIET_ZONE
-        version = fits
+    raw = data.encode()
+    n = len(raw)
+    if raw.isdigit():  # numeric: 10 bits per 3 digits; count field 10/12/14 bits
+        bits, count_bits = 10 * (n // 3) + (0, 4, 7)[n % 3], (10, 12, 14)
+    elif ALPHANUMERIC.fullmatch(raw):  # 11 bits per 2 characters; count field 9/11/13 bits
+        bits, count_bits = 11 * (n // 2) + 6 * (n % 2), (9, 11, 13)
+    else:  # bytes: 8 bits each; count field 8/16/16 bits
+        bits, count_bits = 8 * n, (8, 16, 16)
+    for version, codewords in enumerate(M_CODEWORDS, start=1):
+        size_class = 0 if version < 10 else 1 if version < 27 else 2
+        if 4 + count_bits[size_class] + bits <= 8 * codewords:
+            return 17 + 4 * version + 2 * QUIET_ZONE
+    raise ValueError(f"too much data for one QR code: {len(data)} characters")
 
 
 def code_size(data: str, style: str) -> Size:
