@@ -326,7 +326,7 @@ async def test_the_layout_check_catches_a_clipped_code(content: Content, clock: 
 
 
 # every Linux console font has these (checked against console-setup's Lat15/Uni2 fonts)
-CONSOLE_SAFE = {chr(c) for c in range(32, 127)} | set("—·")
+CONSOLE_SAFE = {chr(c) for c in range(32, 127)} | set("—·█")  # █: every console font has it
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
@@ -429,3 +429,30 @@ async def test_the_clock_sleeps_under_other_screens(content: Content, clock: Fak
         await pilot.pause()
         assert ticker._active.is_set()
         assert text_of(screen.query_one(WallClock)).startswith("10:01:05")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 60)])
+async def test_the_time_is_large_where_there_is_room(
+    content: Content, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    from kiosk.ui.widgets.countdown import BigCountdown, pixel_rows
+
+    app = Probe(content, clock)
+    async with app.run_test(size=size) as pilot:
+        screen = desk(app)
+        await pilot.pause()
+        big = screen.query_one("#big-clock", BigCountdown)
+        assert big.text == "10:00"
+        drawn = big.lines
+        if size == (200, 60):
+            assert len(drawn) >= 10  # at least twice the font's five rows
+        pixels = "".join(pixel_rows("10:00")).count("#")
+        if drawn:  # each pixel of the font a block of full blocks, nothing else
+            sx = len(drawn[0]) // len(pixel_rows("10:00")[0])
+            assert set("".join(drawn)) <= {"█", " "}
+            assert "".join(drawn).count("█") == pixels * sx * (len(drawn) // 5)
+            assert big.region.bottom <= screen.query_one("#hint-bar").region.y  # not cut off
+        clock.advance(60 * 25)
+        screen.tick()
+        await pilot.pause()
+        assert big.text == "10:25"

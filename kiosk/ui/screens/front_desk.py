@@ -28,6 +28,7 @@ from kiosk.core.content import Content
 from kiosk.core.studio import Link
 from kiosk.ui import messages
 from kiosk.ui.widgets.clock import WallClock
+from kiosk.ui.widgets.countdown import BigCountdown
 from kiosk.ui.widgets.qr import QRCode, code_size
 from kiosk.ui.widgets.slides import SlideView
 
@@ -145,6 +146,8 @@ class FrontDeskScreen(Screen[None]):
                 if self.studio.address:
                     yield Static(self.studio.address, id="address", markup=False)
                 yield SlideView(self.content.slides, id="slide")
+                # the time, large, where the column has room: readable across the studio
+                yield BigCountdown(small_text=False, id="big-clock")
             with Container(id="codes"):
                 style = self.arrangement.qr_style
                 for i, link in enumerate(self.links):
@@ -160,6 +163,7 @@ class FrontDeskScreen(Screen[None]):
     def on_mount(self) -> None:
         # looked up once: the tick runs every second for as long as the kiosk is up
         self.wall_clock = self.query_one(WallClock)
+        self.big_clock = self.query_one(BigCountdown)
         self.hours = self.query_one("#hours", Static)
         self.slide = self.query_one(SlideView)
         self.slots = list(self.query(".code"))
@@ -210,6 +214,7 @@ class FrontDeskScreen(Screen[None]):
             # redraws the screen just below the top one); on_screen_resume catches up
             return
         self.wall_clock.tick()
+        self.big_clock.show(self.clock.now().strftime("%H:%M"))
         text = self.hours_text()
         if text != self.shown_hours:
             self.shown_hours = text

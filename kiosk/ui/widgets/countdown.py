@@ -72,8 +72,11 @@ def changed_box(before: list[str], after: list[str]) -> Region | None:
 class BigCountdown(Widget):
     """Shows a short text of digits and colons as large as the widget's size allows."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, small_text: bool = True, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.small_text = small_text  # too small for big digits: plain figures, or nothing
         self._text = ""
         self._lines: list[str] = []
         self._scale: tuple[int, int] | None = None
@@ -122,7 +125,7 @@ class BigCountdown(Widget):
         scale = fit_scale(self._text, width, height)
         self._scale = scale
         if scale is None:
-            self._lines = [self._text]  # too small for big digits: plain figures
+            self._lines = [self._text] if self.small_text else []
             return
         sx, sy = scale
         lines: list[str] = []
