@@ -27,7 +27,7 @@ from kiosk.store import Store
 from kiosk.store.log import log_path, start_log, stop_log
 from kiosk.ui import messages
 from kiosk.ui.app import KioskApp
-from kiosk.ui.lockdown import RESTARTING, WholeCellScrollBar
+from kiosk.ui.lockdown import LEFT_BY_STAFF, RESTARTING, WholeCellScrollBar
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 
 ESCAPE_KEYS = [
@@ -144,7 +144,7 @@ async def test_leave_kiosk_is_the_way_out(app: KioskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.leave_kiosk()
         await pilot.pause()
-    assert app.return_code == 0
+    assert app.return_code == LEFT_BY_STAFF  # the status systemd does not restart on
 
 
 async def test_warnings_are_kept_for_staff(
@@ -208,7 +208,7 @@ async def test_staff_leaving_prints_nothing(
 ) -> None:
     async with app.run_test(size=(80, 24)):
         app.leave_kiosk()
-    assert app.return_code == 0
+    assert app.return_code == LEFT_BY_STAFF
     assert RESTARTING not in capsys.readouterr().err
 
 

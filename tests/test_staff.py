@@ -15,6 +15,7 @@ from kiosk.store import Store
 from kiosk.store.backup import list_backups, verify_backup
 from kiosk.store.pin import set_pin
 from kiosk.ui.app import KioskApp
+from kiosk.ui.lockdown import LEFT_BY_STAFF
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.staff import ConfirmScreen, StaffHome
 from kiosk.ui.screens.staff_members import FindMemberScreen
@@ -152,7 +153,7 @@ async def test_exit_really_ends_the_app(app: KioskApp) -> None:
         await pilot.pause()
         await pilot.click("#yes")
         await pilot.pause()
-    assert app.return_code == 0
+    assert app.return_code == LEFT_BY_STAFF
 
 
 async def test_back_up_now(app: KioskApp, store: Store) -> None:

@@ -66,6 +66,25 @@ def test_it_restarts_forever_and_is_watched() -> None:
     assert int(one(unit, "Service", "WatchdogSec")) >= 10
 
 
+def test_staff_exit_stops_the_kiosk_and_gives_tty1_a_login_prompt() -> None:
+    from kiosk.ui.lockdown import LEFT_BY_STAFF
+
+    unit = parse(UNITS / "kiosk.service")
+    assert one(unit, "Service", "RestartPreventExitStatus") == str(LEFT_BY_STAFF)
+    stop_post = one(unit, "Service", "ExecStopPost")
+    assert stop_post.startswith("+/bin/sh -c ")
+    script = shlex.split(stop_post[1:])[2].replace("$$", "$")
+    for status, starts_getty in ((str(LEFT_BY_STAFF), True), ("1", False), ("0", False)):
+        ran = subprocess.run(
+            ["/bin/sh", "-c", script.replace("systemctl", "echo systemctl")],
+            env={"EXIT_STATUS": status, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+        )
+        assert ran.returncode == 0
+        assert ("start getty@tty1.service" in ran.stdout) is starts_getty
+
+
 def test_it_is_hardened_and_writes_only_its_data() -> None:
     unit = parse(UNITS / "kiosk.service")
     for key, value in {

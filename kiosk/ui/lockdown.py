@@ -27,6 +27,10 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from kiosk.ui.watchdog import Notifier
 
+# Exit status of staff mode's "Exit the kiosk": systemd's unit does not restart on it
+# (RestartPreventExitStatus) and gives tty1 back to a login prompt; any other exit restarts.
+LEFT_BY_STAFF = 10
+
 log = logging.getLogger("kiosk")
 
 RESTARTING = "Restarting..."
@@ -83,7 +87,7 @@ class LockedDownApp(App[int], inherit_bindings=False):
         if seconds is not None:
             self.set_interval(seconds, self.notifier.ping, name="watchdog")
 
-    def leave_kiosk(self, code: int = 0) -> None:
+    def leave_kiosk(self, code: int = LEFT_BY_STAFF) -> None:
         """The only way out (staff mode's exit): the process ends and the desk is left."""
         log.info("kiosk left from staff mode")
         self.notifier.stopping()
