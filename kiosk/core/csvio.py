@@ -77,7 +77,7 @@ class VisitsFile:
     skipped_lines: list[int] = field(default_factory=list)
 
 
-class _BadRow(Exception):
+class _BadRow(ValueError):
     pass
 
 

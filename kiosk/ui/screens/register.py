@@ -241,7 +241,7 @@ class WelcomeScreen(IdleScreen):
         self.member = member
 
     def compose(self) -> ComposeResult:
-        qr_style = getattr(self.kiosk.content.studio, "qr_style", "half")
+        qr_style = self.kiosk.content.studio.qr_style
         if code_size(self.member.code, qr_style).height > self.app.size.height - 2:
             qr_style = "half"  # the big style does not fit this screen
         with Horizontal(classes="kiosk-form", id="welcome"):

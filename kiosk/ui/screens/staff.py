@@ -10,7 +10,7 @@ shown as plain text.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual._path import CSSPathType
@@ -27,14 +27,7 @@ from kiosk.ui.screens.idle import IdleScreen
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
-DEFAULT_IDLE_SECONDS = 120
 STAFF_CSS: CSSPathType = ["staff.tcss", "../widgets/console.tcss"]
-
-
-def staff_idle_seconds(app: KioskApp) -> float:
-    staff = getattr(app.content.studio, "staff", None)
-    seconds = getattr(staff, "idle_seconds", DEFAULT_IDLE_SECONDS)
-    return float(seconds) if isinstance(seconds, int | float) and seconds > 0 else 120.0
 
 
 def plain(text: str) -> Content:
@@ -49,7 +42,7 @@ class StaffScreen(IdleScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", show=False)]
 
     def __init__(self, app: KioskApp) -> None:
-        super().__init__(app.clock, staff_idle_seconds(app))
+        super().__init__(app.clock, app.content.studio.staff.idle_seconds)
         self.add_class("staff")
 
     def action_back(self) -> None:
@@ -154,7 +147,7 @@ class StaffHome(StaffScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        warnings = list(getattr(self.kiosk, "warnings", ()) or ())
+        warnings = self.kiosk.warnings
         with Vertical(classes="kiosk-form staff-body"):
             yield title_bar(f"Staff mode · {self.kiosk.content.studio.name}")
             if warnings:
@@ -162,24 +155,15 @@ class StaffHome(StaffScreen):
                     yield Static("Start-up warnings:", classes="warning-title")
                     for line in warnings:
                         yield Static(Content(f"- {line}"), classes="warning")
-            menu = OptionList(
+            yield OptionList(
                 *(Option(plain(f"{key}  {label}"), id=action) for key, label, action in MENU),
                 id="menu",
             )
-            backup = _backup_function()
-            if backup is None:
-                menu.disable_option("backup")
-            yield menu
             yield status_line()
             yield keys_line(
                 f"1-7 or Enter: choose   Esc: leave staff mode   "
                 f"Logs out after {int(self.idle_seconds)} s untouched"
             )
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        if _backup_function() is None:
-            self.say("Back up now is not available in this version.", problem=True)
 
     @on(OptionList.OptionSelected, "#menu")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -228,19 +212,7 @@ class StaffHome(StaffScreen):
         )
 
     def _exit(self) -> None:
-        leave = getattr(self.kiosk, "leave_kiosk", None)
-        if callable(leave):
-            leave()
-        else:
-            self.kiosk.exit(0)
-
-
-def _backup_function() -> Callable[..., Any] | None:
-    try:
-        from kiosk.store.backup import make_backup
-    except ImportError:
-        return None
-    return make_backup
+        self.kiosk.leave_kiosk()
 
 
 def open_staff(app: KioskApp) -> None:

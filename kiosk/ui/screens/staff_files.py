@@ -143,13 +143,10 @@ def export_csv(screen: StaffScreen) -> None:
 
 
 def back_up_now(screen: StaffScreen) -> None:
-    try:
-        from kiosk.store.backup import BackupFailed, make_backup
-    except ImportError:
-        screen.say("Back up now is not available in this version.", problem=True)
-        return
+    from kiosk.store.backup import BackupFailed, make_backup
+
     kiosk = screen.kiosk
-    keep = getattr(getattr(kiosk.content.studio, "staff", None), "backup_generations", 14)
+    keep = kiosk.content.studio.staff.backup_generations
     try:
         made = make_backup(kiosk.store.directory, kiosk.clock.now(), keep)
     except BackupFailed as e:
@@ -167,13 +164,13 @@ def export_member_record(screen: StaffScreen, code: str) -> None:
 
     def write(folder: Path) -> None:
         kiosk = screen.kiosk
-        staff = getattr(kiosk.content.studio, "staff", None)
+        staff = kiosk.content.studio.staff
         try:
             record = member_record(
                 kiosk.store,
                 code,
-                retention_months=getattr(staff, "screening_retention_months", 24),
-                backup_generations=getattr(staff, "backup_generations", 14),
+                retention_months=staff.screening_retention_months,
+                backup_generations=staff.backup_generations,
             )
         except KeyError:
             screen.say("Nothing is held about this member any more.", problem=True)

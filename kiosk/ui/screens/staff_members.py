@@ -3,7 +3,6 @@ their packs, the "see trainer" flag, a check-in staff let through, and UK GDPR e
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -18,9 +17,10 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.core.checkin import Outcome, decide_check_in, expired, with_pack
+from kiosk.core.csvio import parse_day
 from kiosk.core.lookup import fold
 from kiosk.core.members import Member, Pack, PackKind
-from kiosk.core.phone import normalise_phone
+from kiosk.core.phone import digits_of, normalise_phone
 from kiosk.core.registration import field_problem
 from kiosk.ui.screens.staff import StaffScreen, confirm, keys_line, plain, status_line, title_bar
 from kiosk.ui.screens.staff_visits import visit_line
@@ -32,7 +32,6 @@ MAX_FOUND = 20
 MIN_SEARCH = 2
 RECENT_VISITS = 5
 SESSIONS_MAX = 999
-_UK_DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
 def member_line(m: Member) -> str:
@@ -59,12 +58,12 @@ def find_members(app: KioskApp, text: str) -> list[Member]:
         if m is not None:
             found[m.code] = m
     needle = fold(text)
-    digits = re.sub(r"\D", "", text)
+    digits = digits_of(text)
     for m in sorted(store.members(), key=lambda m: (fold(m.last_name), fold(m.first_name))):
         if len(found) >= MAX_FOUND:
             break
         hay = fold(f"{m.first_name} {m.last_name} {m.code} {m.email}")
-        if needle in hay or (len(digits) >= 4 and digits in re.sub(r"\D", "", m.phone)):
+        if needle in hay or (len(digits) >= 4 and digits in digits_of(m.phone)):
             found.setdefault(m.code, m)
     return list(found.values())[:MAX_FOUND]
 
@@ -215,8 +214,9 @@ class MemberScreen(StaffScreen):
             packs.highlighted = min(highlighted or 0, len(m.packs) - 1)
         else:
             packs.add_option(Option("No packs yet: P adds one.", disabled=True))
-        visits = self.kiosk.store.visits_of(m.code)[-RECENT_VISITS:]
-        recent = [f"Last visits ({len(self.kiosk.store.visits_of(m.code))} in all):"] + [
+        every = self.kiosk.store.visits_of(m.code)
+        visits = every[-RECENT_VISITS:]
+        recent = [f"Last visits ({len(every)} in all):"] + [
             f"  {v.at:%d/%m/%Y} " + visit_line(v, m) for v in reversed(visits)
         ]
         self.query_one("#recent", Static).update(
@@ -451,13 +451,6 @@ class MemberFormScreen(FormScreen):
         self.dismiss(member.code)
 
 
-def _parse_day(text: str) -> date:
-    uk = _UK_DAY.match(text)
-    if uk:
-        return date(int(uk[3]), int(uk[2]), int(uk[1]))
-    return date.fromisoformat(text.strip())
-
-
 class PackFormScreen(FormScreen):
     """Add a pack (pack_id None) or adjust one: sessions bought and left, expiry."""
 
@@ -544,7 +537,7 @@ class PackFormScreen(FormScreen):
         expires: date | None = None
         text = self.value("expires").strip()
         try:
-            expires = _parse_day(text) if text else None
+            expires = parse_day(text) if text else None
             self.problem("expires", "")
         except ValueError:
             self.problem("expires", "Not a date: use 31/12/2026, or leave it empty.")

@@ -134,7 +134,7 @@ def open_warmups(app: KioskApp, programme_id: str | None = None) -> None:
     if isinstance(app.screen, WarmupScreen | WarmupMenuScreen):
         return  # already open
     library = app.content.warmups
-    sound = getattr(app.content.studio, "sound_command", None)
+    sound = app.content.studio.sound_command
     programme = library.programme(programme_id) if programme_id else None
     if programme is not None:
         app.push_screen(WarmupScreen(programme, app.clock, sound))
