@@ -29,6 +29,7 @@ EMAIL_MAX = 120
 CODE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 CODE_PREFIX = "FT-"
 CODE_LENGTH = 6
+_CODES = len(CODE_ALPHABET) ** CODE_LENGTH
 
 FIELDS = ("first_name", "last_name", "phone", "email", "agree")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -132,6 +133,12 @@ def new_member(form: Form, code: str, now: datetime, terms_version: str) -> Memb
 def new_member_code(taken: Container[str]) -> str:
     """A fresh member code, e.g. "FT-7K3Q9M": 27^6 (387 million) codes, random, unambiguous."""
     while True:
-        code = CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        # one draw for all six characters: an import makes thousands of codes
+        n = secrets.randbelow(_CODES)
+        chars = []
+        for _ in range(CODE_LENGTH):
+            n, i = divmod(n, len(CODE_ALPHABET))
+            chars.append(CODE_ALPHABET[i])
+        code = CODE_PREFIX + "".join(chars)
         if code not in taken:
             return code
