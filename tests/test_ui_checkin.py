@@ -40,6 +40,7 @@ from tests.ui_checkin_helpers import (
     pack,
     screen_text,
 )
+from tests.waiting import idle_looked, wait_for
 
 
 @pytest.fixture
@@ -59,9 +60,8 @@ def outcome(app: KioskApp) -> Outcome:
 
 
 async def look_up(app: KioskApp, pilot: Pilot[int], text: str) -> None:
-    app.post_message(messages.OpenCheckIn(text[0]))
-    await pilot.pause()
-    await pilot.press(*text[1:])
+    await pilot.press(*text)
+    assert isinstance(app.screen, LookupScreen)
 
 
 async def test_first_key_opens_look_up_with_it(
@@ -69,8 +69,7 @@ async def test_first_key_opens_look_up_with_it(
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.post_message(messages.OpenCheckIn("s"))
-        await pilot.pause()
+        await pilot.press("s")
         assert isinstance(app.screen, LookupScreen)
         assert app.screen.query_one("#query", Input).value == "s"
         await pilot.press("a")
@@ -255,7 +254,7 @@ async def test_escape_and_idle_return_to_front_desk(
         assert isinstance(app.screen, FrontDeskScreen)
         await look_up(app, pilot, "sar")
         clock.advance(61)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
 
 
@@ -270,7 +269,7 @@ async def test_result_goes_back_by_itself(
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
         clock.advance(seconds + 1)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
 
 
@@ -301,7 +300,7 @@ async def test_a_scanner_typing_at_the_front_desk_loses_nothing(
         for char in PIA.code:
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", "\r"))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN
         assert len(members_store.visits_of(PIA.code)) == 1
 
@@ -315,8 +314,7 @@ async def test_an_unreadable_store_sends_them_to_the_desk_not_a_traceback(
     monkeypatch.setattr(members_store, "member_index", unreadable)
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.post_message(messages.OpenCheckIn("s"))
-        await pilot.pause()
+        await pilot.press("s")
         assert outcome(app) is Outcome.NOT_SAVED
         assert "Check-in is not available" in screen_text(app)
 
@@ -329,7 +327,7 @@ async def test_a_name_typed_ahead_at_the_front_desk_with_enter_is_found(
         for char in "pia pil":
             app.post_message(events.Key("space" if char == " " else char, char))
         app.post_message(events.Key("enter", "\r"))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN
 
 
@@ -464,10 +462,10 @@ async def test_not_found_goes_back_by_itself_after_result_seconds(
         await pilot.pause()
         assert "NOT FOUND" in screen_text(app)
         clock.advance(seconds - 1)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, LookupScreen)
         clock.advance(2)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
 
 
@@ -532,7 +530,7 @@ async def test_a_scan_while_a_result_is_showing_checks_the_next_client_in(
         for char in "M-1003":
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", "\r"))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
         assert outcome(app) is Outcome.PACK_USED_UP  # Olly: M1003, typed with a dash
         assert "Olly" in screen_text(app)
 
@@ -563,17 +561,18 @@ async def test_a_member_erased_while_the_look_up_was_open_is_not_found(
         assert members_store.visits_of(PIA.code) == []
 
 
-async def test_keys_that_reach_the_look_up_before_its_input_exists_are_kept(
+async def test_keys_typed_while_the_look_up_opens_are_kept_with_their_edits(
     content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = LookupScreen(members_store.member_index(), clock, PIA.code[:2])
-        screen.type_ahead(PIA.code[2:4])
-        for char in PIA.code[4:]:
-            screen.on_key(events.Key(char, char))
-        screen.on_key(events.Key("enter", "\r"))
-        app.push_screen(screen)
-        await pilot.pause()
+        # all at once, before the look-up exists: a typo mended with Backspace, then Enter
+        for key, char in [*((c, c) for c in "pix"), ("backspace", None), ("a", "a")]:
+            app.post_message(events.Key(key, char))
+        for char in " pil":
+            app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("enter", "\r"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN
+        assert "Welcome, Pia." in screen_text(app)
         assert len(members_store.visits_of(PIA.code)) == 1

@@ -11,6 +11,7 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.session import SessionKindScreen
 from tests.ui_checkin_helpers import screen_text
+from tests.waiting import idle_looked
 
 QUESTIONS = (
     ("unwell", "Are you unwell today?"),
@@ -54,14 +55,14 @@ async def test_escape_and_idle_leave_without_answers(
         app.push_screen(QuestionsScreen("Check", QUESTIONS, clock, 60), got.append)
         await pilot.pause()
         clock.advance(59)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, QuestionsScreen)
         await pilot.press("y")  # activity starts the idle time again
         clock.advance(59)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, QuestionsScreen)
         clock.advance(2)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
     assert got == []
 

@@ -1,4 +1,5 @@
-"""The result screen: word, colour, sound, idle return, any key returns, type-ahead kept."""
+"""The result screen: word, colour, sound, idle return, any key returns and is typed nowhere,
+Enter does what the focused button says."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView
 from kiosk.ui.screens.warmup_menu import WarmupMenuScreen
 from kiosk.ui.widgets.band import BELLS, HEADLINES, Outcome, ResultBand
+from tests.waiting import idle_looked, wait_for
 
 M = TypeVar("M", bound=Message)
 
@@ -61,7 +63,7 @@ async def test_each_outcome_has_its_word_colour_and_sound(
     async with app.run_test(size=(80, 24)) as pilot:
         bells = Bells(app)
         app.push_screen(ResultScreen(ResultView(outcome, greeting="Hi"), clock, 20))
-        await pilot.pause(1.0)
+        await wait_for(pilot, lambda: bells.count >= BELLS[outcome], "the bells")
         band = app.screen.query_one(ResultBand)
         assert str(band.render()) == HEADLINES[outcome]
         assert band.has_class(outcome.value)
@@ -75,34 +77,59 @@ async def test_result_returns_by_itself_after_result_seconds(
     app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ResultScreen(ResultView(Outcome.CHECKED_IN), clock, 20))
-        await pilot.pause(0.3)
+        await pilot.pause()
+        assert "in 20 s" in texts(app)
         clock.advance(19)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, ResultScreen)
         assert "in 1 s" in texts(app)
         clock.advance(1.5)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
 
 
-async def test_any_key_returns_and_a_letter_starts_the_next_look_up(
+async def test_any_key_returns_and_is_typed_nowhere(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY), clock, 20))
+        await pilot.pause()
+        await pilot.press("escape")
+        assert isinstance(app.screen, FrontDeskScreen)
+        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY), clock, 20))
+        await pilot.pause()
+        await pilot.press("x")  # "press any key": it closes the result, and that is all
+        assert isinstance(app.screen, FrontDeskScreen)
+        await pilot.press("s", "a")
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.query_one("#query", Input).value == "sa"
+
+
+async def test_enter_does_what_the_focused_button_says(
     content: Content, store: Store, clock: FakeClock
 ) -> None:
     app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         posted = Posted(app)
-        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY), clock, 20))
+        view = ResultView(Outcome.CHECKED_IN, "Welcome, Sam", (), ("drink water",), "ems-prep")
+        app.push_screen(ResultScreen(view, clock, 20))
         await pilot.pause()
-        await pilot.press("escape")
+        assert app.focused is not None and app.focused.id == "warmup"  # shown as highlighted
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: posted.of(messages.OpenWarmups), "the warm-up")
+        assert [m.programme_id for m in posted.of(messages.OpenWarmups)] == ["ems-prep"]
+        app.back_to_front_desk()
+        app.push_screen(ResultScreen(view, clock, 20))
         await pilot.pause()
+        await pilot.press("right")  # to "Done"
+        assert app.focused is not None and app.focused.id == "done"
+        await pilot.press("enter")
         assert isinstance(app.screen, FrontDeskScreen)
-        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY), clock, 20))
+        assert len(posted.of(messages.OpenWarmups)) == 1
+        app.push_screen(ResultScreen(ResultView(Outcome.NOT_FOUND), clock, 20))
         await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
-        assert [m.text for m in posted.of(messages.OpenCheckIn)] == ["s"]
-        assert isinstance(app.screen, LookupScreen)
-        assert app.screen.query_one("#query", Input).value == "s"
+        assert app.focused is not None and app.focused.id == "done"
 
 
 async def test_click_returns_and_warm_up_button_opens_the_programme(

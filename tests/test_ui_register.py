@@ -20,6 +20,7 @@ from kiosk.ui.screens.register import ConsentScreen, RegisterScreen, WelcomeScre
 from kiosk.ui.widgets.qr import QRCode
 from tests.test_qr import decode, rasterise
 from tests.ui_checkin_helpers import disk_full, screen_text
+from tests.waiting import idle_looked, wait_for
 
 SCREENING = SCREENING_QUESTIONS
 
@@ -196,7 +197,9 @@ async def test_a_failed_save_keeps_everything_on_screen(
         assert app.screen.query_one("#other", Input).value == "note"
         assert store.members() == [] and store.screenings() == []
         monkeypatch.undo()
-        await pilot.pause(0.3)  # a button ignores a second press while it still shows the first
+        # a button ignores a second press while it still shows the first
+        finish = app.screen.query_one("#finish")
+        await wait_for(pilot, lambda: not finish.has_class("-active"), "the button to settle")
         await tap(pilot, "#finish")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
@@ -220,10 +223,10 @@ async def test_registration_left_alone_returns_to_the_front_desk(
         await open_registration(app, pilot)
         await type_into(pilot, "#first_name", "Amy")
         clock.advance(170)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, RegisterScreen)
         clock.advance(11)
-        await pilot.pause(0.4)
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
         assert store.members() == []
 

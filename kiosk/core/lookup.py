@@ -3,6 +3,7 @@
 API:
     index = MemberIndex(store.members())       # once; build a new one when members change
     index.by_code(text) -> str | None           # exact member code (a scanner types it + Enter)
+    index.starts_code(text) -> bool             # the start of some member code (a scan under way)
     index.search(text) -> list[Match]           # at most 5, each Match(code, label), best first
     redact(member) -> str                       # "Sarah K. · phone ending 21"
 
@@ -14,6 +15,7 @@ number (4 or more) or a whole number; a member code matches exactly, without fuz
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
@@ -100,6 +102,7 @@ class MemberIndex:
             key = code_key(m.code)
             if key:
                 self._codes.setdefault(key, i)
+        self._sorted_codes = sorted(self._codes)
         # members by their phone's last 4 digits: a digits search looks at a handful, not all
         self._by_last4: dict[str, list[int]] = defaultdict(list)
         for i, digits in enumerate(self._phones):
@@ -119,6 +122,14 @@ class MemberIndex:
         key = code_key(text[:QUERY_MAX])
         i = self._codes.get(key) if len(key) >= MIN_CHARS else None
         return None if i is None else self._members[i].code
+
+    def starts_code(self, text: str) -> bool:
+        """Whether `text` is the start of some member's code (a scanner may be typing it)."""
+        key = code_key(text[:QUERY_MAX])
+        if not key:
+            return False
+        i = bisect.bisect_left(self._sorted_codes, key)
+        return i < len(self._sorted_codes) and self._sorted_codes[i].startswith(key)
 
     def search(self, text: str, limit: int = MAX_MATCHES) -> list[Match]:
         """The best matches for what has been typed so far; [] before 3 characters."""

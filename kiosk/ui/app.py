@@ -12,10 +12,11 @@ from textual import events
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
+from kiosk.core.lookup import MemberIndex
+from kiosk.core.typeahead import Keystroke, Place, TypeAhead
 from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.lockdown import LockedDownApp
-from kiosk.ui.messages import SCANNER_ENTER
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
 
@@ -42,27 +43,77 @@ class KioskApp(LockedDownApp):
         self.store = store
         self.clock = clock
         self.warnings = list(warnings)  # start-up warnings for staff (e.g. a restored file)
+        # the one owner of keys on the check-in path (see route_key)
+        self.type_ahead = TypeAhead(codes=self._codes)
 
     def on_mount(self) -> None:
         self.push_screen(FrontDeskScreen(self.content, self.clock))
 
-    def on_open_check_in(self, message: messages.OpenCheckIn) -> None:
-        from kiosk.ui.screens.checkin import LookupScreen, open_look_up
+    # --- keys: every key from the terminal comes in here first ------------------------------
 
-        if message.text == SCANNER_ENTER:
-            if isinstance(self.screen, LookupScreen):
-                self.screen.type_ahead_enter()
+    async def on_event(self, event: events.Event) -> None:
+        # Textual's documented hook for every event the App receives. A key on the check-in
+        # path goes through the one TypeAhead, whatever the screens are doing; the rest as usual.
+        if isinstance(event, (events.InputEvent, events.Paste)) and not event.is_forwarded:
+            touch = getattr(self.screen, "touch", None)  # someone is using the screen
+            if touch is not None:
+                touch()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.route_key(Keystroke(event.key, event.character), event)
             return
-        if isinstance(self.screen, LookupScreen):  # a fast typist or a scanner got there first
-            self.screen.type_ahead(message.text)
-            return
-        open_look_up(self, message.text)
+        await super().on_event(event)
 
-    def on_key(self, event: events.Key) -> None:
-        # A scanner types a code and Enter faster than the look-up opens: the Enter bubbles up
-        # from the front desk, so send it back round behind the letters it is still passing on.
-        if event.key == "enter" and isinstance(self.screen, FrontDeskScreen):
-            self.screen.post_message(messages.OpenCheckIn(SCANNER_ENTER))
+    def _codes(self) -> MemberIndex:
+        return self.store.member_index()
+
+    async def route_key(self, stroke: Keystroke, event: events.Key | None = None) -> None:
+        """Do what the type-ahead says with one key; the screens never pass keys on themselves."""
+        place = getattr(self.screen, "key_place", Place.ELSEWHERE)
+        try:
+            answer = self.type_ahead.key(place, stroke, self.clock.monotonic())
+        except Exception:  # an unreadable store while checking for a scanned code
+            self.log.error("check-in: the members could not be read")
+            self.type_ahead.drop()
+            answer = self.type_ahead.key(Place.ELSEWHERE, stroke)
+        if answer.scanned is not None:
+            self.check_in(answer.scanned)
+        elif answer.open:
+            self.open_look_up()
+        elif answer.close:
+            self.back_to_front_desk()
+        for key in answer.keys:
+            same = event is not None and key is stroke
+            await super().on_event(event if same and event else events.Key(key.key, key.character))
+
+    def keys_taken(self) -> None:
+        """The look-up has acted on what it took: keys that waited behind it take their turn."""
+        self.call_later(self._route_waiting)
+
+    async def _route_waiting(self) -> None:
+        for stroke in self.type_ahead.release():
+            await self.route_key(stroke)
+
+    def release_held_keys(self) -> None:
+        """Called on the screens' idle tick: held keys that no scanned code followed."""
+        if self.type_ahead.held:
+            self.call_later(self._route_stale)
+
+    async def _route_stale(self) -> None:
+        # checked here, in turn with the keys, so a key already queued cannot overtake them
+        for stroke in self.type_ahead.stale(self.clock.monotonic()):
+            await super().on_event(events.Key(stroke.key, stroke.character))
+
+    def open_look_up(self) -> None:
+        from kiosk.ui.screens.checkin import open_look_up
+
+        open_look_up(self)
+
+    def check_in(self, code: str) -> None:
+        """A member code was scanned: whatever was on screen, check that member in."""
+        from kiosk.ui.screens.checkin import CheckInFlow
+
+        self.back_to_front_desk()
+        CheckInFlow(self, code).start()
 
     def on_open_registration(self, message: messages.OpenRegistration) -> None:
         from kiosk.ui.screens.register import RegisterScreen

@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from textual.message import Message
 
-SCANNER_ENTER = "\r"  # OpenCheckIn text for an Enter that came before the look-up opened
-
-
-class OpenCheckIn(Message):
-    """A client started typing (or scanned a card) at the front desk."""
-
-    def __init__(self, text: str = "") -> None:
-        super().__init__()
-        self.text = text
-
-
 class OpenRegistration(Message):
     """A new client wants to register."""
 

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.types import CSSPathType
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,6 +26,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.lookup import MAX_MATCHES, MIN_CHARS, Match, MemberIndex
 from kiosk.core.members import Member, PackKind
 from kiosk.core.screening import READINESS_QUESTIONS, Readiness
+from kiosk.core.typeahead import BACKSPACE, ENTER, Keystroke, Place
 from kiosk.ui import messages
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.questions import QuestionsScreen
@@ -54,23 +55,20 @@ class LookupScreen(IdleScreen):
         Binding("f3", "register", "Register", show=False),
     ]
 
+    key_place = Place.LOOK_UP
+
     def __init__(
         self,
         index: MemberIndex,
         clock: Clock,
-        text: str = "",
         idle_seconds: float = LOOKUP_IDLE_SECONDS,
         not_found_seconds: float = LOOKUP_IDLE_SECONDS,
     ) -> None:
         super().__init__(clock, idle_seconds)
         self.index = index
-        self.first_text = text
         self.matches: list[Match] = []
         self.typing_seconds = idle_seconds
         self.not_found_seconds = not_found_seconds
-        self._ready = False  # the input exists: keys before that are kept in _pending
-        self._pending = ""
-        self._enter_on_mount = False
         self._not_found_for: str | None = None
         self._searched = ""
 
@@ -82,7 +80,7 @@ class LookupScreen(IdleScreen):
                 id="help",
                 markup=False,
             )
-            yield Input(value=self.first_text, id="query", placeholder="Name, phone or code")
+            yield Input(id="query", placeholder="Name, phone or code")
             matches = OptionList(id="matches")
             matches.can_focus = False
             yield matches
@@ -98,51 +96,44 @@ class LookupScreen(IdleScreen):
             yield Static("New here? Press F3 to register.  Esc: back.", id="new", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         query = self.query_one("#query", Input)
-        query.value += self._pending
-        query.cursor_position = len(query.value)
-        self._ready = True
         self._show_not_found(False)
-        self._search(query.value)
-        if self._enter_on_mount:
+        if self.app.screen is not self:  # a scan took over before it opened
+            return
+        # focus first, in this same step: from now on keys go straight to the input
+        self.set_focus(query)
+        self._type(self.kiosk.type_ahead.take())
+        self.kiosk.keys_taken()
+
+    def _type(self, keys: tuple[Keystroke, ...]) -> None:
+        """The keys typed while this screen opened, as if they had been typed into it."""
+        query = self.query_one("#query", Input)
+        for key in keys:
+            if key.printable and key.character:
+                query.insert_text_at_cursor(key.character)
+            elif key.key == BACKSPACE:
+                query.action_delete_left()
+            elif key.key in ("up", "down"):
+                self._search(query.value)
+                self.action_move(-1 if key.key == "up" else 1)
+        last = keys[-1].key if keys else ""
+        if last == ENTER:  # take() stops at a key like this one: nothing comes after it
             self._submit(query.value)
-
-    def type_ahead(self, text: str) -> None:
-        """Characters that arrived (from the front desk) before this screen had the focus."""
-        if not self._ready:
-            self._pending += text
-            return
-        self.query_one("#query", Input).insert_text_at_cursor(text)
-
-    def type_ahead_enter(self) -> None:
-        """Enter pressed before this screen had the focus (a scanner is that fast)."""
-        if not self._ready:
-            self._enter_on_mount = True
-            return
-        self._submit(self.query_one("#query", Input).value)
+        elif last == "escape":
+            self.action_leave()
+        elif last == "f3":
+            self.action_register()
+        elif query.value != self._searched:
+            self._search(query.value)
 
     def on_key(self, event: events.Key) -> None:
-        # Keys that reach the screen itself came before the input took the focus.
-        if not self._ready:  # before the input even exists
-            if event.is_printable and event.character:
-                event.stop()
-                self.type_ahead(event.character)
-            elif event.key == "enter":
-                event.stop()
-                self.type_ahead_enter()
-            return
+        # A click on a button took the focus from the input: typing goes back to it.
         query = self.query_one("#query", Input)
-        if query.has_focus:
+        if query.has_focus or not (event.is_printable and event.character):
             return
-        if event.is_printable and event.character:
-            event.stop()
-            query.focus()
-            query.insert_text_at_cursor(event.character)
-        elif event.key == "enter" and not isinstance(self.focused, Button):
-            event.stop()
-            query.focus()
-            self._submit(query.value)
+        event.stop()
+        query.focus()
+        query.insert_text_at_cursor(event.character)
 
     # -- searching --------------------------------------------------------------------------
 
@@ -240,11 +231,15 @@ def show_result(app: KioskApp, view: ResultView) -> None:
     app.push_screen(ResultScreen(view, app.clock, result_seconds(app.content.studio)))
 
 
-def open_look_up(app: KioskApp, text: str) -> None:
-    """Open the look-up on the store's member index, or say check-in is unavailable."""
+def open_look_up(app: KioskApp) -> None:
+    """Open the look-up on the store's member index, or say check-in is unavailable.
+
+    The keys typed so far wait in the App's type-ahead until the look-up takes them.
+    """
     try:
         index = app.store.member_index()
     except Exception:  # an unreadable store must not take the kiosk down
+        app.type_ahead.drop()
         app.log.error("check-in: the members could not be read")
         view = ResultView(
             Outcome.NOT_SAVED,
@@ -253,7 +248,7 @@ def open_look_up(app: KioskApp, text: str) -> None:
         show_result(app, view)
         return
     seconds = result_seconds(app.content.studio)
-    app.push_screen(LookupScreen(index, app.clock, text, not_found_seconds=seconds))
+    app.push_screen(LookupScreen(index, app.clock, not_found_seconds=seconds))
 
 
 NOT_FOUND_VIEW = ResultView(
@@ -320,18 +315,20 @@ class CheckInFlow:
         if kind is None:
             return
         try:
-            _, first_look = self._decide(kind, None)
+            member, first_look = self._decide(kind, None)
         except Exception:
             self._failed()
             return
         if kind is PackKind.EMS and first_look.recorded:
             self.app.push_screen(
                 QuestionsScreen(
-                    "Before your EMS session",
+                    # by name: a client who scanned someone else's card sees it at once
+                    f"{member.first_name.strip()}, before your EMS session",
                     READINESS,
                     self.clock,
                     LOOKUP_IDLE_SECONDS,
                     intro="Three quick questions, for your safety today.",
+                    key_place=Place.STEP,
                 ),
                 lambda answers: self._answered(kind, answers),
             )

@@ -4,8 +4,9 @@ Studio name, a live clock, today's opening hours, the address, rotating slides a
 the studio's links. What is shown is derived from the injected clock (which slide, which codes),
 so one timer a second keeps it all current and a test moves a FakeClock instead of waiting.
 
-Typing a letter or digit starts the check-in look-up; F2 or the Warm-up button opens the
-warm-ups; F12, or five taps on the studio name, asks for staff mode.
+Typing a letter or digit starts the check-in look-up (the App routes those keys, through
+kiosk/core/typeahead.py); F2 or the Warm-up button opens the warm-ups; F12, or five taps on the
+studio name, asks for staff mode.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from textual.widgets import Static
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
 from kiosk.core.studio import Link
+from kiosk.core.typeahead import Place
 from kiosk.ui import messages
 from kiosk.ui.widgets.clock import WallClock
 from kiosk.ui.widgets.countdown import BigCountdown
@@ -113,6 +115,7 @@ class WarmupButton(Static):
 
 class FrontDeskScreen(Screen[None]):
     CSS_PATH = "front_desk.tcss"
+    key_place = Place.FRONT_DESK  # a letter or digit typed here starts a look-up (the App's job)
     BINDINGS = [  # noqa: RUF012 (Textual's own pattern)
         Binding("f2", "warmups", "Warm-up", show=False),
         Binding("f12", "staff", "Staff", show=False),
@@ -127,7 +130,6 @@ class FrontDeskScreen(Screen[None]):
         self.started = clock.monotonic()
         self.arrangement = Arrangement(0, 0, False, self.studio.qr_style, 0, 0)
         self.taps: list[float] = []
-        self.passing_on = False  # a look-up is opening: later keys go to it, spaces included
         self.shown_hours = self.hours_text()
         self._arranged = False
         self._ticking = False
@@ -192,7 +194,6 @@ class FrontDeskScreen(Screen[None]):
             self.ticker.pause()
 
     def on_screen_resume(self) -> None:
-        self.passing_on = False
         if self.ticker is not None:
             self.ticker.resume()
         self.tick()
@@ -259,18 +260,6 @@ class FrontDeskScreen(Screen[None]):
         codes.styles.margin = (GAP_ROWS if a.stacked else 0, 0, 0, left)
 
     # --- input ----------------------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        char = event.character
-        if not char or len(char) != 1 or not char.isprintable():
-            return
-        # A letter, digit or "+" starts a look-up; until it is open, every printable key a fast
-        # typist or scanner sends goes after the first, so "emily wri" keeps its space.
-        if char.isalnum() or char == "+" or self.passing_on:
-            event.stop()
-            event.prevent_default()
-            self.passing_on = True
-            self.post_message(messages.OpenCheckIn(text=char))
 
     def on_warmup_button_pressed(self, event: WarmupButton.Pressed) -> None:
         event.stop()

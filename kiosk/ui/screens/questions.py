@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.types import CSSPathType
 from textual.widgets import Button, Static
 
 from kiosk.core.clock import Clock
+from kiosk.core.typeahead import Place
 from kiosk.ui.screens.idle import IdleScreen
 
 
@@ -38,8 +39,10 @@ class QuestionsScreen(IdleScreen):
         clock: Clock,
         idle_seconds: float,
         intro: str = "",
+        key_place: Place = Place.ELSEWHERE,
     ) -> None:
         super().__init__(clock, idle_seconds)
+        self.key_place = key_place  # Place.STEP in a check-in: a scanned code still checks in
         if not questions:
             raise ValueError("no questions to ask")
         self.title_text = title
@@ -61,7 +64,6 @@ class QuestionsScreen(IdleScreen):
             yield Static("Backspace: previous question.  Esc: leave.", id="hint", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show()
 
     def _show(self) -> None:

@@ -13,10 +13,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.types import CSSPathType
 from textual.widgets import Button, Input, Static
 
 from kiosk.core.clock import Clock
@@ -91,7 +91,6 @@ class RegisterScreen(IdleScreen):
         return {key: self.query_one(f"#{key}", Input).value for key, _ in FIELDS}
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#first_name", Input).focus()
 
     def _show_problem(self, key: str, message: str) -> None:

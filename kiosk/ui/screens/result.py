@@ -1,8 +1,9 @@
 """The check-in result: a big word on a coloured band, the details in words, and a sound.
 
 It goes back to the front desk by itself after the studio's result time; any key or click
-returns sooner. A letter or digit typed here starts the next client's look-up with it, so a
-queue of clients (or a scanner) loses nothing.
+returns sooner. The key that closes it is typed nowhere else (the App routes keys through
+kiosk/core/typeahead.py, which also recognises a member code scanned while it is up). The first
+button has the focus, so Enter does what that button says.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, on
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.types import CSSPathType
 from textual.widgets import Button, Static
 
 from kiosk.core.clock import Clock
 from kiosk.core.studio import Studio
+from kiosk.core.typeahead import Place
 from kiosk.ui import messages
-from kiosk.ui.messages import SCANNER_ENTER
-from kiosk.ui.screens.idle import CHECK_EVERY, IdleScreen
+from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.widgets.band import Outcome, ResultBand, ring
 
 DEFAULT_RESULT_SECONDS = 20
@@ -53,12 +54,13 @@ class ResultScreen(IdleScreen):
         "../widgets/band.tcss",
         "../widgets/console.tcss",
     ]
-    AUTO_FOCUS = ""  # Enter closes the result; buttons are for the mouse or Tab
+    AUTO_FOCUS = "#warmup, #done"  # the first action: Enter does what its button says
+    key_place = Place.RESULT
 
     def __init__(self, view: ResultView, clock: Clock, seconds: float) -> None:
         super().__init__(clock, seconds)
         self.view = view
-        self._typed = False  # a key has started the next look-up
+        self.countdown_text = ""
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -82,20 +84,19 @@ class ResultScreen(IdleScreen):
         yield Static("", id="countdown", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         ring(self, self.view.outcome)
-        self._show_countdown()
-        self.set_interval(CHECK_EVERY, self._show_countdown)
+        self.idle_tick()
 
     def on_resize(self, event: events.Resize) -> None:
         # On an 80x24 screen every row counts: a slimmer band leaves room for the prep card.
         self.set_class(event.size.height < SMALL_HEIGHT, "-small")
 
-    def _show_countdown(self) -> None:
+    def idle_tick(self) -> None:
         left = max(0, math.ceil(self.idle_seconds - self.idle_for))
-        self.query_one("#countdown", Static).update(
-            f"Back to the front desk in {left} s. Press any key to close."
-        )
+        text = f"Back to the front desk in {left} s. Press any key to close."
+        if text != self.countdown_text:  # a repaint once a second, not at every look
+            self.countdown_text = text
+            self.query_one("#countdown", Static).update(text)
 
     def _start_warmup(self) -> None:
         programme = self.view.warmup
@@ -119,25 +120,23 @@ class ResultScreen(IdleScreen):
         self.kiosk.back_to_front_desk()
 
     def on_key(self, event: events.Key) -> None:
-        if event.key in ("tab", "shift+tab"):
-            return
-        if isinstance(self.focused, Button) and event.key in ("enter", "space"):
+        # Printable keys never get here: the App closes the result with them. Enter and Space
+        # belong to the focused button; Tab and the arrows move between the buttons.
+        if event.key in ("tab", "shift+tab", "left", "right", "enter", "space"):
+            if event.key in ("left", "right"):
+                event.stop()
+                if event.key == "right":
+                    self.focus_next()
+                else:
+                    self.focus_previous()
             return
         event.stop()
         if event.key == "f2" and self.view.warmup is not None:
             self._start_warmup()
-            return
-        if event.key == "f3" and self.view.offer_registration:
+        elif event.key == "f3" and self.view.offer_registration:
             self._register()
-            return
-        self.kiosk.back_to_front_desk()
-        # The next client typing or scanning: the look-up gets every character, and the Enter
-        # that ends a scan, even those that arrive before this screen has gone.
-        if event.is_printable and event.character and (self._typed or event.character.isalnum()):
-            self._typed = True
-            self.kiosk.post_message(messages.OpenCheckIn(event.character))
-        elif event.key == "enter" and self._typed:
-            self.kiosk.post_message(messages.OpenCheckIn(SCANNER_ENTER))
+        else:
+            self.kiosk.back_to_front_desk()
 
     def on_click(self, event: events.Click) -> None:
         # A tap anywhere but a button closes the result.

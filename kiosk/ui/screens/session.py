@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.types import CSSPathType
 from textual.widgets import Button, Static
 
 from kiosk.core.clock import Clock
 from kiosk.core.members import PackKind
+from kiosk.core.typeahead import Place
 from kiosk.ui.screens.idle import IdleScreen
 
 KIND_WORDS = {PackKind.EMS: "EMS", PackKind.PT: "Personal training", PackKind.PILATES: "Pilates"}
@@ -21,6 +22,8 @@ KIND_WORDS = {PackKind.EMS: "EMS", PackKind.PT: "Personal training", PackKind.PI
 
 class SessionKindScreen(IdleScreen):
     """Dismisses with the chosen kind."""
+
+    key_place = Place.STEP
 
     CSS_PATH: ClassVar[CSSPathType | None] = ["session.tcss", "../widgets/console.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [

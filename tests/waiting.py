@@ -1,0 +1,48 @@
+"""Waiting on state in Pilot tests, never for a fixed time.
+
+A loaded machine (or a Pi) may take longer to get there, never a different way: each helper
+returns as soon as what it waits for has happened, and fails with a message after a generous
+limit instead of hanging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from kiosk.ui.screens.idle import IdleScreen
+
+LIMIT = 60.0  # seconds; only reached when the thing never happens
+POLL = 0.01  # seconds between looks at the state
+
+
+async def wait_for(pilot: Pilot[int], condition: Callable[[], object], what: str) -> None:
+    """Let the app run until `condition()` is true."""
+    deadline = time.monotonic() + LIMIT
+    while True:
+        await pilot.pause()
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {LIMIT:.0f} s for {what}")
+        await asyncio.sleep(POLL)  # let real-time timers (the idle looks) come round
+
+
+async def idle_looked(pilot: Pilot[int]) -> None:
+    """Wait until the screen on top has looked at the (fake) clock since this call.
+
+    After `clock.advance(...)`, this is the moment by which an idle screen has either gone back
+    to the front desk or decided to stay.
+    """
+    screen = pilot.app.screen
+    assert isinstance(screen, IdleScreen), type(screen)
+    before = screen.looks
+    await wait_for(
+        pilot,
+        lambda: screen.looks > before or pilot.app.screen is not screen,
+        "the screen to look at the clock",
+    )
+    await pilot.pause()
