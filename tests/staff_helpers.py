@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import date
 
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
 from kiosk.core.members import Member, Pack, PackKind
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
-from kiosk.ui.screens.staff import StaffHome
+from kiosk.ui.screens.staff import StaffHome, StaffScreen
+from kiosk.ui.screens.staff_pin import PinScreen
 
 PIN = "2468"
 FAR = date(2027, 6, 30)
@@ -64,9 +67,40 @@ def options(app: KioskApp, selector: str) -> list[str]:
     return [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
 
 
-async def type_pin(pilot: Pilot[int], pin: str) -> None:
-    await pilot.press(*pin, "enter")
+async def until(pilot: Pilot[int], condition: Callable[[], bool], what: str = "") -> None:
+    """Wait for a state, however slow the machine; fail after a generous limit."""
+    deadline = time.monotonic() + 20.0
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what or condition}"
+        await pilot.pause()
+
+
+def busy(app: KioskApp) -> str:
+    screen = app.screen
+    return screen.busy if isinstance(screen, StaffScreen) else ""
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Slow staff work (a worker) finished and its result applied to the screen."""
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    await app.workers.wait_for_complete()
+    await until(pilot, lambda: not busy(app), "the slow work to finish")
     await pilot.pause()
+
+
+def pin_box_empty(app: KioskApp) -> bool:
+    screen = app.screen
+    return not isinstance(screen, PinScreen) or not screen.query_one("#pin", Input).value
+
+
+async def type_pin(pilot: Pilot[int], pin: str) -> None:
+    """Type a PIN and Enter, and wait for the check's result (there may be none: box off)."""
+    await pilot.press(*pin, "enter")
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    await until(pilot, lambda: pin_box_empty(app), "the PIN to be taken")
+    await settle(pilot)
 
 
 async def open_staff_mode(app: KioskApp, pilot: Pilot[int], pin: str = PIN) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from kiosk import cli
 from kiosk.core.clock import FakeClock
@@ -26,11 +29,13 @@ from kiosk.core.pin import (
     verify_pin,
 )
 from kiosk.store import Store
+from kiosk.store import pin as pin_store
 from kiosk.store.pin import (
     PIN_FILE,
     TRIES_FILE,
     DamagedPin,
     NoPin,
+    PinGate,
     check_pin,
     lock_wait,
     pin_is_set,
@@ -41,8 +46,8 @@ from kiosk.store.pin import (
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.staff import StaffHome
-from kiosk.ui.screens.staff_pin import NO_PIN, PinScreen
-from tests.staff_helpers import screen_text, type_pin
+from kiosk.ui.screens.staff_pin import CHECKING, NO_PIN, PinScreen
+from tests.staff_helpers import busy, screen_text, settle, type_pin, until
 
 FAST = 2**8  # scrypt cost for the pure-rule tests: the rules, not the cost, are under test
 NOW = datetime.fromisoformat("2026-11-23T10:00:00+00:00")
@@ -218,16 +223,162 @@ async def test_the_lock_out_survives_a_restart(
             await type_pin(pilot, "2468")
             assert isinstance(app.screen, PinScreen)
             clock.advance(60)
-            await pilot.pause(0.3)  # the screen looks at the clock a few times a second
-            assert "locked for 3 min 00 s" in screen_text(app)
+            # the screen looks at the clock a few times a second
+            await until(pilot, lambda: "locked for 3 min 00 s" in screen_text(app))
             clock.advance(3 * 60)
-            await pilot.pause(0.3)
-            assert isinstance(app.screen, FrontDeskScreen)  # idle for longer than staff's 120 s
+            # idle for longer than staff's 120 s
+            await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
             await pilot.press("f12")
             await pilot.pause()
             assert "locked" not in screen_text(app)
             await type_pin(pilot, "2468")
             assert isinstance(app.screen, StaffHome)
+
+
+# -- the tries in memory; the check in a worker --------------------------------------------
+
+
+def test_the_gate_reads_the_tries_once_and_writes_only_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_pin(tmp_path, "2468", n=FAST)
+    gate = PinGate(tmp_path)
+    (tmp_path / TRIES_FILE).unlink()  # from now on the gate answers from memory
+    reads: list[Path] = []
+    writes: list[Tries] = []
+    real_write = pin_store._write_tries
+
+    def read(data_dir: Path) -> Tries:
+        reads.append(data_dir)
+        return Tries()
+
+    def write(data_dir: Path, tries: Tries) -> None:
+        writes.append(tries)
+        real_write(data_dir, tries)
+
+    monkeypatch.setattr(pin_store, "read_tries", read)
+    monkeypatch.setattr(pin_store, "_write_tries", write)
+    for _ in range(100):
+        assert gate.lock_wait(NOW) is None
+    assert gate.check("2468", NOW).result is Result.RIGHT
+    assert writes == []  # nothing changed: nothing written
+    for _ in range(MAX_TRIES):
+        gate.check("1111", NOW)
+    assert gate.check("2468", NOW).result is Result.LOCKED  # still locked: no change
+    assert len(writes) == MAX_TRIES and reads == []
+    assert gate.lock_wait(NOW + timedelta(minutes=1)) == timedelta(minutes=4)
+    # what is on disk is what a restart reads
+    monkeypatch.undo()
+    assert read_tries(tmp_path) == Tries(MAX_TRIES, NOW + LOCK_TIME)
+    assert PinGate(tmp_path).lock_wait(NOW) == LOCK_TIME
+
+
+def test_a_wrong_try_that_cannot_be_saved_still_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_pin(tmp_path, "2468", n=FAST)
+    gate = PinGate(tmp_path)
+
+    def full(data_dir: Path, tries: Tries) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pin_store, "_write_tries", full)
+    with pytest.raises(OSError):
+        gate.check("1111", NOW)
+    assert gate.tries == Tries(1)
+
+
+class Held:
+    """Holds every PIN check in its worker thread until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.go = threading.Event()
+        self.started = 0
+
+    def __call__(self, *args: object) -> object:
+        self.started += 1
+        self.go.wait(20)
+        return REAL_TRY(*args)  # type: ignore[arg-type]
+
+
+REAL_TRY = try_pin
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
+    hold = Held()
+    monkeypatch.setattr(pin_store, "try_pin", hold)
+    yield hold
+    hold.go.set()  # never leave a worker thread waiting
+
+
+@pytest.mark.parametrize(("pin", "after"), [("2468", StaffHome), ("1111", PinScreen)])
+async def test_the_check_runs_in_a_worker_with_the_box_off(
+    content: Content, store: Store, clock: FakeClock, held: Held, pin: str, after: type
+) -> None:
+    set_pin(store.directory, "2468")
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press(*pin, "enter")
+        await until(pilot, lambda: busy(app) == CHECKING)
+        box = app.screen.query_one("#pin", Input)
+        assert CHECKING in screen_text(app)
+        assert box.is_disabled and not box.has_focus
+        # the event loop answers keys meanwhile, and a second Enter checks nothing
+        await pilot.press(*pin, "enter", "5")
+        await until(pilot, lambda: "One moment, please." in screen_text(app))
+        assert box.value == "" and held.started == 1 and isinstance(app.screen, PinScreen)
+        held.go.set()
+        await settle(pilot)
+        assert isinstance(app.screen, after)
+        assert held.started == 1
+        if after is PinScreen:
+            assert "Wrong PIN. 4 more tries" in screen_text(app)
+            assert not box.is_disabled and box.has_focus  # ready for the next try
+            assert read_tries(store.directory) == Tries(1)
+
+
+async def test_esc_during_the_check_goes_back_and_the_try_still_counts(
+    content: Content, store: Store, clock: FakeClock, held: Held
+) -> None:
+    set_pin(store.directory, "2468")
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        pin_screen = app.screen
+        await pilot.press(*"1111", "enter")
+        await until(pilot, lambda: busy(app) == CHECKING)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
+        held.go.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # the result reached no screen: the front desk stays, nothing crashed
+        assert isinstance(app.screen, FrontDeskScreen) and not pin_screen.is_attached
+        assert "Wrong PIN" not in screen_text(app)
+        assert read_tries(store.directory) == Tries(1)
+        await pilot.press("f12")
+        await pilot.pause()
+        await type_pin(pilot, "1111")
+        assert "Wrong PIN. 3 more tries" in screen_text(app)
+
+
+async def test_a_pin_set_while_the_kiosk_runs_counts_at_the_next_check(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    set_pin(store.directory, "2468")
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        set_pin(store.directory, "1357")  # `kiosk set-pin` from a shell
+        await type_pin(pilot, "2468")
+        assert "Wrong PIN" in screen_text(app)
+        await type_pin(pilot, "1357")
+        assert isinstance(app.screen, StaffHome)
 
 
 # -- kiosk set-pin ----------------------------------------------------------------------------

@@ -19,14 +19,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 
 from kiosk.core.checkin import new_visit_id
 from kiosk.core.lookup import code_key, plain
+from kiosk.core.member_details import tidy_code, tidy_email, tidy_name
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
+from kiosk.core.packs import SESSIONS_MAX, new_pack_id, pack_problem, sessions_of
 from kiosk.core.phone import normalise_phone
 from kiosk.core.registration import email_problem, name_problem, new_member_code
 
@@ -45,7 +46,6 @@ MEMBER_REQUIRED = ("first_name", "last_name", "phone")
 VISIT_COLUMNS = ("member_code", "date", "time", "kind", "flags")
 VISIT_REQUIRED = ("member_code", "date")
 CODE_MAX = 20
-SESSIONS_MAX = 999
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -167,9 +167,11 @@ def _kind(text: str) -> PackKind:
 
 
 def _sessions(text: str, column: str) -> int:
-    if not re.fullmatch(r"\d{1,3}", text):
-        raise _BadRow(f"{column}: {plain(text, 30)!r} is not a number of sessions (0 to 999)")
-    return int(text)
+    sessions = sessions_of(text)
+    if sessions is None:
+        shown = plain(text, 30)
+        raise _BadRow(f"{column}: {shown!r} is not a number of sessions (0 to {SESSIONS_MAX})")
+    return sessions
 
 
 def _pack(row: dict[str, str]) -> Pack | None:
@@ -189,13 +191,13 @@ def _pack(row: dict[str, str]) -> Pack | None:
         raise _BadRow("pack_sessions: missing (how many sessions are left on the pack)")
     left = _sessions(sessions_text, "pack_sessions")
     bought = _sessions(bought_text, "pack_sessions_bought") if bought_text else left
-    if bought < left:
+    if pack_problem(bought, left, new=False):
         raise _BadRow(f"pack_sessions_bought ({bought}) is less than pack_sessions ({left})")
     try:
         expires = parse_day(expires_text) if expires_text else None
     except _BadRow as e:
         raise _BadRow(f"pack_expires: {e}") from None
-    return Pack(f"P-{uuid.uuid4().hex[:12]}", kind, bought, left, expires)
+    return Pack(new_pack_id(), kind, bought, left, expires)
 
 
 def _person(member: Member) -> tuple[str, str, str]:
@@ -294,11 +296,11 @@ def _member_row(row: dict[str, str], today: date) -> tuple[Member, Pack | None]:
     if problems or phone is None:
         raise _BadRow("; ".join(problems))
     member = Member(
-        code=code.upper(),
-        first_name=" ".join(first.split()),
-        last_name=" ".join(last.split()),
+        code=tidy_code(code),
+        first_name=tidy_name(first),
+        last_name=tidy_name(last),
         phone=phone,
-        email=email.lower(),
+        email=tidy_email(email),
         joined=today,
     )
     return member, pack

@@ -4,8 +4,10 @@ API:
     pin_is_set(data_dir) -> bool
     set_pin(data_dir, pin)                        # `kiosk set-pin`: new hash, lock-out cleared
     read_pin(data_dir) -> PinHash | None          # DamagedPin if the file cannot be read
-    check_pin(data_dir, pin, now) -> Attempt      # NoPin / DamagedPin; tries saved first
-    lock_wait(data_dir, now) -> timedelta | None  # still locked out?
+    gate = PinGate(data_dir)                      # reads pin-tries.json once
+    gate.check(pin, now) -> Attempt               # NoPin / DamagedPin; tries saved first
+    gate.lock_wait(now) -> timedelta | None       # still locked out? (memory only)
+    check_pin(data_dir, pin, now), lock_wait(data_dir, now)   # one-off, for scripts and tests
 
 Two files, so the running kiosk only ever writes the tries and `kiosk set-pin` (which may run
 while the kiosk holds the data directory) only ever writes the hash. The rules are in
@@ -17,12 +19,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.pin import (
     MAX_TRIES,
+    SCRYPT_N,
     Attempt,
     PinHash,
     Tries,
@@ -90,9 +94,12 @@ def read_pin(data_dir: Path) -> PinHash | None:
     return hashed
 
 
-def set_pin(data_dir: Path, pin: str) -> None:
-    """Store a new PIN's hash (ValueError if the PIN is not valid) and clear any lock-out."""
-    hashed = hash_pin(pin)
+def set_pin(data_dir: Path, pin: str, *, n: int = SCRYPT_N) -> None:
+    """Store a new PIN's hash (ValueError if the PIN is not valid) and clear any lock-out.
+
+    `n` is scrypt's cost; benchmarks raise it to take as long as the default does on a Pi.
+    """
+    hashed = hash_pin(pin, n=n)
     directory = Path(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     doc = {
@@ -127,20 +134,46 @@ def _write_tries(data_dir: Path, tries: Tries) -> None:
     write_text_atomic(Path(data_dir) / TRIES_FILE, text)
 
 
+class PinGate:
+    """The staff PIN check, with the wrong tries kept in memory.
+
+    pin-tries.json is read once, when the gate is made, and written (atomically) only when the
+    tries change, before the attempt's result is given: a lock-out survives a restart. The hash
+    is read at each check, so `kiosk set-pin` run meanwhile counts at once.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self._tries = read_tries(self.data_dir)
+        self._checking = threading.Lock()  # a check may run in a worker thread
+
+    @property
+    def tries(self) -> Tries:
+        return self._tries
+
+    def lock_wait(self, now: datetime) -> timedelta | None:
+        """How long entry stays locked at `now`; None when it is not. No file is read."""
+        return locked_for(current_tries(self._tries, now), now)
+
+    def check(self, pin: str, now: datetime) -> Attempt:
+        """Try a PIN (slow: scrypt). NoPin when no PIN is set; DamagedPin when its file cannot be
+        read; OSError when the tries cannot be saved (the try still counts in memory)."""
+        with self._checking:
+            hashed = read_pin(self.data_dir)
+            if hashed is None:
+                raise NoPin(self.data_dir / PIN_FILE)
+            before = self._tries
+            attempt = try_pin(hashed, before, pin, now)
+            if attempt.tries != before:
+                self._tries = attempt.tries
+                _write_tries(self.data_dir, attempt.tries)
+            return attempt
+
+
 def lock_wait(data_dir: Path, now: datetime) -> timedelta | None:
-    return locked_for(current_tries(read_tries(data_dir), now), now)
+    return PinGate(data_dir).lock_wait(now)
 
 
 def check_pin(data_dir: Path, pin: str, now: datetime) -> Attempt:
-    """Try a PIN. The tries are on disk before this returns, so a restart keeps a lock-out.
-
-    NoPin when no PIN is set; DamagedPin when its file cannot be read.
-    """
-    hashed = read_pin(data_dir)
-    if hashed is None:
-        raise NoPin(Path(data_dir) / PIN_FILE)
-    before = read_tries(data_dir)
-    attempt = try_pin(hashed, before, pin, now)
-    if attempt.tries != before:
-        _write_tries(data_dir, attempt.tries)
-    return attempt
+    """Try a PIN once, from the files (see PinGate.check)."""
+    return PinGate(data_dir).check(pin, now)

@@ -2,6 +2,8 @@
 
 No PIN set: staff mode does not open for anyone (there is no default PIN). Five wrong PINs lock
 entry for five minutes; the lock is kept in the data directory, so a restart does not lift it.
+The hash takes hundreds of milliseconds on a Pi: it runs in a worker while the screen says
+"Checking..." and the box is off; Esc still goes back.
 """
 
 from __future__ import annotations
@@ -14,24 +16,26 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from kiosk.core.pin import PIN_MAX, Result, wait_text
-from kiosk.store.pin import DamagedPin, NoPin, check_pin, lock_wait, pin_is_set
-from kiosk.ui.screens.idle import CHECK_EVERY
+from kiosk.core.pin import PIN_MAX, Attempt, Result, wait_text
+from kiosk.store.pin import DamagedPin, NoPin, PinGate, pin_is_set
 from kiosk.ui.screens.staff import StaffScreen, keys_line, status_line, title_bar
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 NO_PIN = "No staff PIN set: run kiosk set-pin"  # no dash: the Pi console font lacks it
+CHECKING = "Checking..."
 
 
 class PinScreen(StaffScreen):
     AUTO_FOCUS = "#pin"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", show=False)]
+    WHILE_BUSY = frozenset({"back"})
 
     def __init__(self, app: KioskApp) -> None:
         super().__init__(app)
         self.data_dir = app.store.directory
+        self.gate: PinGate | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="kiosk-form staff-body", id="pin-box"):
@@ -48,17 +52,21 @@ class PinScreen(StaffScreen):
             yield keys_line("Enter: open staff mode   Esc: back to the front desk")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if not pin_is_set(self.data_dir):
             self._no_pin(NO_PIN)
             return
+        self.gate = PinGate(self.data_dir)  # the tries file is read here, once
         self._show_lock()
-        self.set_interval(CHECK_EVERY, self._show_lock)
+
+    def idle_tick(self) -> None:
+        if self.gate is not None:
+            self._show_lock()  # the count-down, from memory
 
     def action_back(self) -> None:
         self.kiosk.back_to_front_desk()
 
     def _no_pin(self, text: str) -> None:
+        self.gate = None
         box = self.query_one("#pin", Input)
         box.disabled = True
         self.query_one("#ask", Static).display = False
@@ -66,7 +74,9 @@ class PinScreen(StaffScreen):
 
     def _show_lock(self) -> None:
         """While locked, the PIN box is off and the wait counts down."""
-        wait = lock_wait(self.data_dir, self.clock.now())
+        if self.gate is None or self.busy:
+            return
+        wait = self.gate.lock_wait(self.clock.now())
         box = self.query_one("#pin", Input)
         if wait is not None:
             box.disabled = True
@@ -83,20 +93,26 @@ class PinScreen(StaffScreen):
     def _submitted(self, event: Input.Submitted) -> None:
         event.input.value = ""
         pin = event.value
-        if not pin:
+        gate = self.gate
+        if not pin or gate is None:
             return
-        try:
-            attempt = check_pin(self.data_dir, pin, self.clock.now())
-        except NoPin:
+        now = self.clock.now()
+        self.run_slow(CHECKING, lambda: gate.check(pin, now), self._checked, self._failed)
+
+    def _failed(self, error: Exception) -> bool:
+        if isinstance(error, NoPin):
             self._no_pin(NO_PIN)
-            return
-        except DamagedPin as e:
-            self._no_pin(str(e))
-            return
-        except OSError as e:
-            # the try could not be counted: do not let it count as a free one
-            self.say(f"Cannot save to the data directory ({e.strerror or e}).", problem=True)
-            return
+        elif isinstance(error, DamagedPin):
+            self._no_pin(str(error))
+        elif isinstance(error, OSError):
+            # the try could not be saved: it still counts, in memory
+            why = error.strerror or error
+            self.say(f"Cannot save to the data directory ({why}).", problem=True)
+        else:
+            return False
+        return True
+
+    def _checked(self, attempt: Attempt) -> None:
         if attempt.result is Result.RIGHT:
             from kiosk.ui.screens.staff import StaffHome
 
