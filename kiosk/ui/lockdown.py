@@ -70,6 +70,8 @@ class LockedDownApp(App[int], inherit_bindings=False):
         ScrollBar.renderer = WholeCellScrollBar  # Textual's documented way; one kiosk per process
         self.notifier = Notifier.from_environment() if notifier is None else notifier
         self.stopped_by: str | None = None
+        self.crash: BaseException | None = None  # the unexpected error that ended the kiosk
+        self.error_console = Console(file=SaysRestarting(), markup=False, highlight=False)
 
     def on_mount(self) -> None:
         # subclasses' on_mount runs first (Textual walks the MRO), so the front desk is pushed
@@ -116,23 +118,40 @@ class LockedDownApp(App[int], inherit_bindings=False):
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         log.info("a link was clicked and not opened: %s", url)
 
+    @property
+    def return_code(self) -> int | None:
+        code = super().return_code
+        # Textual leaves it unset after a panic: systemd must restart the kiosk all the same
+        return 1 if code is None and self.crashed else code
+
+    # Textual has no public hook for an unexpected error (Textualize/textual#2818): this is the
+    # kiosk's one use of a private Textual name. It logs the error, then lets Textual close down.
     def _handle_exception(self, error: Exception) -> None:
         log.error("unexpected error, restarting", exc_info=error)
+        self.crash = error
         super()._handle_exception(error)
 
     def panic(self, *renderables: RenderableType) -> None:
-        logged: object = self._exception  # _handle_exception logged it and passes it on
+        logged: object = self.crash  # Textual passes the error it was handling on to here
         if not (len(renderables) == 1 and renderables[0] is logged):
             text = io.StringIO()
             console = Console(file=text, width=120, color_system=None, force_terminal=False)
             for renderable in renderables:
                 console.print(renderable)
             log.error("the kiosk stopped:\n%s", text.getvalue().rstrip())
-        self._return_code = 1  # Textual leaves it unset after a panic: systemd must restart
+        self.crash = self.crash or RuntimeError("panic")
         super().panic(*renderables)
 
-    def _print_error_renderables(self) -> None:
-        # Textual would print the traceback, locals and all, on the kiosk's screen
-        if self._exit_renderables and self.return_code:
-            self.error_console.print(RESTARTING, markup=False, highlight=False)
-        self._exit_renderables.clear()
+    @property
+    def crashed(self) -> bool:
+        return self.crash is not None
+
+
+class SaysRestarting(io.StringIO):
+    """Textual's error console: what it would print at exit (a traceback with locals, which may
+    hold members' details) is kept out of sight and the screen only says "Restarting..."."""
+
+    def write(self, text: str) -> int:
+        if text.strip() and not self.getvalue().strip():
+            print(RESTARTING, file=sys.stderr)
+        return super().write(text)
