@@ -132,7 +132,12 @@ async def test_a_clicked_link_never_starts_a_browser(
     app: KioskApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+
+    def browser(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", browser)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_url("https://example.com/")
         await pilot.pause()

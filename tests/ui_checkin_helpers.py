@@ -11,7 +11,7 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Static
 
-import kiosk.store.storage as storage
+import kiosk.store.files as files
 from kiosk.core.members import Member, Pack, PackKind
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
@@ -84,17 +84,17 @@ def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(path: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(storage, "write_atomic", refuse)
+    monkeypatch.setattr("kiosk.store.storage.write_atomic", refuse)
 
 
 def count_writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The files the store writes from now on, in order (each one a whole fsync'd write)."""
     written: list[Path] = []
-    real = storage.write_atomic
+    real = files.write_atomic
 
     def spy(path: Path, data: bytes) -> None:
         real(path, data)
         written.append(path)
 
-    monkeypatch.setattr(storage, "write_atomic", spy)
+    monkeypatch.setattr("kiosk.store.storage.write_atomic", spy)
     return written
