@@ -204,7 +204,7 @@ async def test_already_checked_in_today_records_nothing_more(
             first = outcome(app)
             await pilot.press("escape")
             await pilot.pause()
-        assert first is Outcome.ALREADY
+        assert first is Outcome.ALREADY_TODAY
         assert len(members_store.visits_of(PIA.code)) == 1
 
 
@@ -373,7 +373,7 @@ async def test_already_checked_in_for_ems_skips_the_questions(
         await look_up(app, pilot, SARAH.code)
         await pilot.press("enter")
         await pilot.pause()
-        assert outcome(app) is Outcome.ALREADY  # told at once: no questions first
+        assert outcome(app) is Outcome.ALREADY_TODAY  # told at once: no questions first
         assert "Sarah, you are already checked in today." in screen_text(app)
         assert len(members_store.visits_of(SARAH.code)) == 1
 
@@ -394,7 +394,7 @@ async def test_the_last_session_used_then_again_is_already_not_used_up(
         await look_up(app, pilot, una.code)
         await pilot.press("enter")
         await pilot.pause()
-        assert outcome(app) is Outcome.ALREADY
+        assert outcome(app) is Outcome.ALREADY_TODAY
         clock.advance(24 * 3600)
         await pilot.press("escape")
         await look_up(app, pilot, una.code)

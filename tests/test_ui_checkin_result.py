@@ -18,7 +18,7 @@ from kiosk.ui.screens.checkin import LookupScreen
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView
 from kiosk.ui.screens.warmup_menu import WarmupMenuScreen
-from kiosk.ui.widgets.band import BELLS, HEADLINES, Outcome, ResultBand
+from kiosk.ui.widgets.band import BELLS, HEADLINES, Outcome, ResultBand, css_class
 from tests.waiting import idle_looked, wait_for
 
 M = TypeVar("M", bound=Message)
@@ -66,7 +66,7 @@ async def test_each_outcome_has_its_word_colour_and_sound(
         await wait_for(pilot, lambda: bells.count >= BELLS[outcome], "the bells")
         band = app.screen.query_one(ResultBand)
         assert str(band.render()) == HEADLINES[outcome]
-        assert band.has_class(outcome.value)
+        assert band.has_class(css_class(outcome))
         assert bells.count == BELLS[outcome]
     assert len(set(HEADLINES.values())) == len(Outcome)
 
@@ -93,11 +93,11 @@ async def test_any_key_returns_and_is_typed_nowhere(
 ) -> None:
     app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY), clock, 20))
+        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY_TODAY), clock, 20))
         await pilot.pause()
         await pilot.press("escape")
         assert isinstance(app.screen, FrontDeskScreen)
-        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY), clock, 20))
+        app.push_screen(ResultScreen(ResultView(Outcome.ALREADY_TODAY), clock, 20))
         await pilot.pause()
         await pilot.press("x")  # "press any key": it closes the result, and that is all
         assert isinstance(app.screen, FrontDeskScreen)

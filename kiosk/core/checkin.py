@@ -44,12 +44,17 @@ EXPIRY_WARNING_DAYS = 14
 
 
 class Outcome(StrEnum):
+    """How a check-in went: the one list, decided here and shown by the result screen."""
+
     CHECKED_IN = "checked_in"
     ALREADY_TODAY = "already_today"
     PACK_USED_UP = "pack_used_up"
     PACK_EXPIRED = "pack_expired"
-    NO_PACK = "no_pack"
+    NO_PACK = "no_pack"  # a member who has never had a pack
     SEE_TRAINER = "see_trainer"
+    # not decided from a member's packs, but a check-in can end this way too
+    NOT_FOUND = "not_found"  # no member by that name, phone or code
+    NOT_SAVED = "not_saved"  # the disk refused the visit: nothing was recorded
 
 
 @dataclass(frozen=True)

@@ -366,10 +366,7 @@ def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-BLOCKED = {
-    rules.Outcome.PACK_USED_UP: (Outcome.PACK_USED_UP, "has no sessions left"),
-    rules.Outcome.PACK_EXPIRED: (Outcome.PACK_EXPIRED, "has expired"),
-}
+BLOCKED = {Outcome.PACK_USED_UP: "has no sessions left", Outcome.PACK_EXPIRED: "has expired"}
 
 
 def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultView:
@@ -377,27 +374,26 @@ def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultVi
     name = member.first_name.strip()
     kind = result.kind
     decided = result.outcome
-    if decided is rules.Outcome.ALREADY_TODAY:
+    if decided is Outcome.ALREADY_TODAY:
         return ResultView(
-            Outcome.ALREADY,
+            decided,
             f"{name}, you are already checked in today.",
             ("Nothing more to do: no second visit is recorded.",),
         )
-    if decided is rules.Outcome.NO_PACK:
+    if decided is Outcome.NO_PACK:
         return ResultView(
-            Outcome.NO_PACK,
+            decided,
             f"Sorry {name}, you have no sessions on a pack yet.",
             ("Please see the front desk for a pack or a taster session.",),
         )
     if decided in BLOCKED:
-        outcome, what = BLOCKED[decided]
         return ResultView(
-            outcome,
-            f"Sorry {name}, your {kind} pack {what}.",
+            decided,
+            f"Sorry {name}, your {kind} pack {BLOCKED[decided]}.",
             ("Please see the front desk. This visit is not recorded yet.",),
         )
     lines: list[str] = []
-    if decided is rules.Outcome.SEE_TRAINER:
+    if decided is Outcome.SEE_TRAINER:
         lines.append("You are checked in, but please see your trainer before your session.")
     if result.first_ems:
         lines.append("First EMS session: your trainer will show you everything.")
@@ -408,10 +404,10 @@ def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultVi
     if result.sessions_left is not None and not result.few_sessions_left:
         lines.append(f"{result.sessions_left} sessions left on your {kind} pack.")
     lines += result.warnings  # pack running low or out soon; the 4-day advice
-    done = decided is rules.Outcome.CHECKED_IN
+    done = decided is Outcome.CHECKED_IN
     ems = kind is PackKind.EMS
     return ResultView(
-        Outcome.CHECKED_IN if done else Outcome.SEE_TRAINER,
+        decided,
         f"Welcome, {name}.",
         tuple(lines),
         rules.prep_card(kind) if done else (),

@@ -6,26 +6,16 @@ plain capitals (no glyph a console font might lack).
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from textual.widget import Widget
 from textual.widgets import Static
 
+from kiosk.core.checkin import Outcome
 
-class Outcome(StrEnum):
-    CHECKED_IN = "checked-in"
-    ALREADY = "already"
-    NOT_FOUND = "not-found"
-    PACK_USED_UP = "used-up"
-    PACK_EXPIRED = "expired"
-    NO_PACK = "no-pack"  # a member who has never had a pack
-    SEE_TRAINER = "see-trainer"
-    NOT_SAVED = "not-saved"  # the disk refused the visit: nothing was recorded
-
+__all__ = ["BELLS", "BELL_GAP", "HEADLINES", "Outcome", "ResultBand", "css_class", "ring"]
 
 HEADLINES = {
     Outcome.CHECKED_IN: "CHECKED IN",
-    Outcome.ALREADY: "ALREADY CHECKED IN TODAY",
+    Outcome.ALREADY_TODAY: "ALREADY CHECKED IN TODAY",
     Outcome.NOT_FOUND: "NOT FOUND",
     Outcome.PACK_USED_UP: "PACK USED UP",
     Outcome.PACK_EXPIRED: "PACK EXPIRED",
@@ -37,7 +27,7 @@ HEADLINES = {
 # One short beep for good news, more for anything that needs a person's attention.
 BELLS = {
     Outcome.CHECKED_IN: 1,
-    Outcome.ALREADY: 2,
+    Outcome.ALREADY_TODAY: 2,
     Outcome.NOT_FOUND: 3,
     Outcome.PACK_USED_UP: 3,
     Outcome.PACK_EXPIRED: 3,
@@ -48,11 +38,17 @@ BELLS = {
 BELL_GAP = 0.3  # seconds between beeps, so a count can be heard
 
 
+def css_class(outcome: Outcome) -> str:
+    """The band's colour class in band.tcss: "pack-used-up"."""
+    return outcome.value.replace("_", "-")
+
+
 class ResultBand(Static):
     """Full-width band: the outcome's word on its colour."""
 
     def __init__(self, outcome: Outcome, id: str | None = None) -> None:
-        super().__init__(HEADLINES[outcome], markup=False, id=id, classes=f"band {outcome}")
+        classes = f"band {css_class(outcome)}"
+        super().__init__(HEADLINES[outcome], markup=False, id=id, classes=classes)
         self.outcome = outcome
 
 
