@@ -1,4 +1,4 @@
-"""kiosk/core stays pure Python: it never imports Textual or the UI."""
+"""kiosk/core stays pure Python: it never imports Textual, the UI or the store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parent.parent / "kiosk" / "core"
-FORBIDDEN = ("textual", "rich", "kiosk.ui", "tinydb")
+FORBIDDEN = ("textual", "rich", "kiosk.ui", "kiosk.store", "tinydb")
 
 
 def imports_of(path: Path) -> list[str]:
