@@ -22,6 +22,15 @@ from kiosk.ui.watchdog import Notifier
 
 # The other screens are imported where they are first opened: the front desk paints sooner.
 
+# what counts as someone using the screen (a mouse merely moving over it does not)
+ACTIVITY = (
+    events.Key,
+    events.MouseDown,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.Paste,
+)
+
 
 class KioskApp(LockedDownApp):
     """Lock-down (no way out but `leave_kiosk`, errors logged) comes from LockedDownApp."""
@@ -54,7 +63,7 @@ class KioskApp(LockedDownApp):
     async def on_event(self, event: events.Event) -> None:
         # Textual's documented hook for every event the App receives. A key on the check-in
         # path goes through the one TypeAhead, whatever the screens are doing; the rest as usual.
-        if isinstance(event, (events.InputEvent, events.Paste)) and not event.is_forwarded:
+        if isinstance(event, ACTIVITY) and not event.is_forwarded:
             touch = getattr(self.screen, "touch", None)  # someone is using the screen
             if touch is not None:
                 touch()
