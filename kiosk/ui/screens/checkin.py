@@ -96,10 +96,10 @@ class LookupScreen(IdleScreen):
             yield Static("New here? Press F3 to register.  Esc: back.", id="new", markup=False)
 
     def on_mount(self) -> None:
-        query = self.query_one("#query", Input)
-        self._show_not_found(False)
         if self.app.screen is not self:  # a scan took over before it opened
             return
+        query = self.query_one("#query", Input)
+        self._show_not_found(False)
         # focus first, in this same step: from now on keys go straight to the input
         self.set_focus(query)
         self._type(self.kiosk.type_ahead.take())
