@@ -17,6 +17,10 @@ class BadDocument(ValueError):
     pass
 
 
+_KINDS = {str(k): k for k in PackKind}
+_FLAGS = {str(f): f for f in VisitFlag}
+
+
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -125,6 +129,72 @@ def _record(doc: Any) -> Mapping[str, Any]:
 
 def member_of(doc: Mapping[str, Any]) -> tuple[Member, dict[str, int]]:
     """The member, and for each pack, how many recorded check-ins its sessions_left counts."""
+    if type(doc) is dict:
+        try:
+            found = _member_quickly(doc)
+        except (TypeError, ValueError, KeyError):
+            found = None
+        if found is not None:
+            return found
+    return _member_checked(doc)
+
+
+def _day_or_none(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _member_quickly(doc: dict[str, Any]) -> tuple[Member, dict[str, int]] | None:
+    """member_of for a document as the kiosk writes it (opening reads thousands); None (or
+    TypeError, ValueError) for anything else, which _member_checked then explains."""
+    get = doc.get
+    code, first, last, phone = get("code"), get("first_name"), get("last_name"), get("phone")
+    email, note = get("email", ""), get("see_trainer_note", "")
+    terms, see_trainer = get("terms_version", ""), get("see_trainer", False)
+    if not (
+        type(code) is str
+        and type(first) is str
+        and type(last) is str
+        and type(phone) is str
+        and type(email) is str
+        and type(note) is str
+        and type(terms) is str
+        and type(see_trainer) is bool
+    ):
+        return None
+    agreed_raw = get("terms_agreed_at")
+    agreed = None if agreed_raw is None else datetime.fromisoformat(agreed_raw)
+    if agreed is not None and agreed.tzinfo is None:
+        return None
+    packs_raw = get("packs", [])
+    if type(packs_raw) is not list:
+        return None
+    packs = []
+    charged: dict[str, int] = {}
+    for raw in packs_raw:
+        if type(raw) is not dict:
+            return None
+        pack_id, kind = raw.get("id"), _KINDS.get(raw.get("kind"))  # type: ignore[arg-type]
+        bought, left, paid = (
+            raw.get("sessions_bought"),
+            raw.get("sessions_left"),
+            raw.get("charged", 0),
+        )
+        if type(pack_id) is not str or kind is None:
+            return None
+        if type(bought) is not int or type(left) is not int or type(paid) is not int:
+            return None
+        expires, day = _day_or_none(raw.get("expires")), _day_or_none(raw.get("bought"))
+        packs.append(Pack(pack_id, kind, bought, left, expires, day))
+        if paid:
+            charged[pack_id] = paid
+    joined = _day_or_none(get("joined"))
+    member = Member(
+        code, first, last, phone, email, tuple(packs), see_trainer, note, joined, terms, agreed
+    )
+    return member, charged
+
+
+def _member_checked(doc: Mapping[str, Any]) -> tuple[Member, dict[str, int]]:
     doc = _record(doc)
     packs_raw = doc.get("packs", [])
     if not isinstance(packs_raw, list) or not all(isinstance(p, dict) for p in packs_raw):
@@ -171,6 +241,34 @@ def visit_doc(visit: Visit, charge: int = 0) -> dict[str, Any]:
 
 
 def visit_of(doc: Mapping[str, Any]) -> Visit:
+    if type(doc) is dict:
+        try:
+            found = _visit_quickly(doc)
+        except (TypeError, ValueError, KeyError):
+            found = None
+        if found is not None:
+            return found
+    return _visit_checked(doc)
+
+
+def _visit_quickly(doc: dict[str, Any]) -> Visit | None:
+    """visit_of for a visit as the kiosk writes it; None (or an error) for anything else."""
+    get = doc.get
+    vid, code, note, kind_raw = get("id"), get("member_code"), get("note", ""), get("kind")
+    pack_id, flags_raw = get("pack_id"), get("flags", [])
+    if type(vid) is not str or type(code) is not str or type(note) is not str:
+        return None
+    if type(flags_raw) is not list or (pack_id is not None and type(pack_id) is not str):
+        return None
+    kind = None if kind_raw is None else _KINDS.get(kind_raw)
+    flags = frozenset(_FLAGS[f] for f in flags_raw)
+    at = datetime.fromisoformat(get("at"))  # type: ignore[arg-type]
+    if at.tzinfo is None or (kind is None and kind_raw is not None):
+        return None
+    return Visit(vid, code, at, kind, pack_id, flags, note)
+
+
+def _visit_checked(doc: Mapping[str, Any]) -> Visit:
     doc = _record(doc)
     at = _parse_time(doc.get("at"), "at")
     if at is None:

@@ -11,7 +11,7 @@ by a restored backup are erased again (kiosk/store/privacy.py).
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import os
 from collections import defaultdict
 from datetime import datetime
@@ -20,7 +20,6 @@ from pathlib import Path
 from kiosk.store.backup import (
     DAMAGED_DIR,
     BadBackup,
-    check_file,
     finish_restore,
     list_backups,
     read_manifest,
@@ -32,7 +31,6 @@ from kiosk.store.lock import DataDirLock
 from kiosk.store.privacy import erase_again
 from kiosk.store.storage import DamagedFile
 from kiosk.store.store import Store
-from kiosk.store.summary import SUMMARY_FILE
 
 MAX_REPAIRS = 100  # far more than the data files times the backups of any real studio
 
@@ -127,10 +125,9 @@ def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str
     lock.acquire()
     try:
         moved = _move_aside(data_dir, rel, now, damaged)
-        # The visits summary caches months whose check-ins the members file already counted;
-        # an older members file must count them again, so every month is read at the next open.
-        with contextlib.suppress(OSError):
-            (data_dir / SUMMARY_FILE).unlink(missing_ok=True)
+        # The visits summary stays: it keeps each pack's check-ins, so an older members file
+        # takes again the sessions it lacks, and a month file put back or left out no longer
+        # matches its fingerprint there, so that month is read again (kiosk/store/summary.py).
         title = file_title(rel)
         kept = f"The damaged file was kept as {moved.relative_to(data_dir).as_posix()}."
         why = damaged.reason
@@ -141,12 +138,22 @@ def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str
             try:
                 manifest = read_manifest(backup)
                 entry = manifest.files.get(rel)
-                if entry is None or check_file(backup / rel, rel, entry) is not None:
+                if entry is None:
+                    continue
+                # The copy is the one make_backup checked record by record when it made the
+                # backup if it matches the manifest; the store's open parses it again anyway, and
+                # a copy it still refuses sends the loop on to the next backup. (Parsing it here
+                # too made recovering the members file cost two opens.)
+                try:
+                    raw = (backup / rel).read_bytes()
+                except FileNotFoundError:
+                    continue
+                if len(raw) != entry.size or hashlib.sha256(raw).hexdigest() != entry.sha256:
                     continue
                 made = manifest.made
                 target = data_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, (backup / rel).read_bytes())
+                write_atomic(target, raw)
             except BadBackup:
                 continue
             except OSError as e:

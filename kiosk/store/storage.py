@@ -37,6 +37,11 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
         return None
     except OSError as e:
         raise DamagedFile(path, f"cannot be read: {e.strerror or e}") from e
+    return decode_json_file(path, raw)
+
+
+def decode_json_file(path: Path, raw: bytes) -> dict[str, Any]:
+    """A data file's contents from its bytes; DamagedFile (naming `path`) when unreadable."""
     if not raw.strip():
         raise DamagedFile(path, "it is empty")
     try:
@@ -66,6 +71,9 @@ class AtomicJSONStorage(Storage):
             self._loaded = True
         return self._data
 
+    def preload(self, data: dict[str, Any]) -> None:
+        self._data, self._loaded = data, True
+
     def write(self, data: dict[str, Any]) -> None:
         try:
             write_atomic(self.path, encode(data))
@@ -79,8 +87,14 @@ class AtomicJSONStorage(Storage):
         self._data, self._loaded = None, False
 
 
-def open_db(path: Path) -> TinyDB:
-    """A TinyDB on `path` with atomic, fsync'd writes. Reads the file now: DamagedFile if bad."""
+def open_db(path: Path, data: dict[str, Any] | None = None) -> TinyDB:
+    """A TinyDB on `path` with atomic, fsync'd writes. Reads the file now (DamagedFile if bad),
+    unless the caller hands in `data`, the file's contents it has just read."""
     db = TinyDB(path, storage=AtomicJSONStorage)
-    db.storage.read()
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    if data is None:
+        storage.read()
+    else:
+        storage.preload(data)
     return db

@@ -1,8 +1,8 @@
 """The kiosk's data directory: members and their packs, visits, health screenings.
 
 API (everything returns plain values from kiosk/core/members.py):
-    Store.open(directory) -> Store       # takes the lock (DataDirLocked), reads every file
-                                         # (DamagedFile(path, reason) if one is unreadable)
+    Store.open(directory) -> Store       # takes the lock (DataDirLocked), reads what the front
+                                         # desk needs (DamagedFile(path, reason) if unreadable)
     store.close(); with Store.open(d) as store: ...; store.directory; store.open_seconds
   members (members.json):
     members() -> list[Member]; member(code) -> Member | None; member_count()
@@ -14,11 +14,11 @@ API (everything returns plain values from kiosk/core/members.py):
   visits (visits/YYYY-MM.json, one small file per month):
     add_visit(v) (on disk, fsync'd, when it returns); add_visits(vs) (import, one write per month)
     record_check_in(result: CheckIn) -> Member | None   # visit + session taken: ONE write
+    last_visit(code, kind=None) -> Visit | None; visit_count()     # from memory: instant
+  history (reads month files: can take a while on a Pi, so call it from a worker in the kiosk):
     all_visits() -> list[Visit]   # every month (export)
     remove_visit(visit_id, give_back=False) -> Visit | None; visits_on(day)
-    visits_between(first_day, last_day)
-    visits_of(code); last_visit(code, kind=None) -> Visit | None; visit_count()
-    anonymise_visits(code) -> int
+    visits_between(first_day, last_day); visits_of(code); anonymise_visits(code) -> int
   screenings (screenings.json, apart from members: special-category data):
     screening(code) -> Screening | None; save_screening(s); delete_screening(code) -> bool;
     screenings() -> list[Screening]
@@ -27,10 +27,15 @@ Every write goes through TinyDB on AtomicJSONStorage (temp file, fsync, rename, 
 a file is always whole. A check-in rewrites one month's visits, not the whole history, nor the
 members file: the visit records which of its pack's sessions it took (the pack's nth check-in)
 and the members file catches up on close or open, counting each such visit exactly once.
-An in-memory summary (each member's latest visit of each kind, and the months they visited
-in), built when the store opens, answers "already checked in today?" and "days since the last
-EMS session" without reading history; past months come from visits-summary.json, a cache
-(kiosk/store/summary.py). `open_seconds` says how long opening took.
+
+Opening costs the same with years of history as with a month: it reads the members, the
+screenings, the newest month of visits and visits-summary.json (kiosk/store/summary.py), which
+holds what the older months add up to and is checked against those files (stat, then hash) and
+brought up to date when one changed. Each member's latest visit of each kind ("already checked
+in today?", "days since the last EMS session") comes from the newest month and the summary,
+the summary's part parsed the first time that member is looked up; the months each member
+visited in are decoded the first time a history method needs them. `open_seconds` says how long
+opening took.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -62,15 +67,9 @@ from kiosk.store.documents import (
     visit_of,
 )
 from kiosk.store.lock import DataDirLock
+from kiosk.store.log import log
 from kiosk.store.storage import DamagedFile, open_db, read_json_file
-from kiosk.store.summary import (
-    SUMMARY_FILE,
-    Latest,
-    Summary,
-    fingerprint,
-    read_summary,
-    write_summary,
-)
+from kiosk.store.summary import SUMMARY_FILE, MonthScan, Summary, scan_month
 
 MEMBERS_FILE = "members.json"
 SCREENINGS_FILE = "screenings.json"
@@ -95,6 +94,12 @@ def _later(a: Visit, b: Visit | None) -> bool:
     return b is None or (a.at, a.id) > (b.at, b.id)
 
 
+def _code_key(code: str) -> str:
+    """code_key, without a regular expression for the usual FT-XXXXXX codes (opening is faster)."""
+    plain = code.upper().replace("-", "")
+    return plain if plain.isascii() and plain.isalnum() else code_key(code)
+
+
 class Store:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -109,8 +114,14 @@ class Store:
         self._screenings: dict[str, Screening] = {}
         self._index: MemberIndex | None = None
         self._screening_ids: dict[str, int] = {}
+        # the months the summary covers: what they add up to, decoded member by member on need
+        self._summary = Summary()
+        # each member's latest visit of each kind (and of any kind, None) known so far: from
+        # the months the summary does not cover, visits since, and members in _merged
         self._last: dict[tuple[str, PackKind | None], Visit] = {}
+        self._merged: set[str] = set()  # members whose summarised latest visits are in _last
         self._months_of: dict[str, set[str]] = defaultdict(set)
+        self._months_merged: set[str] = set()  # ... whose summarised months are in _months_of
         self._visit_count = 0
         self._month_dbs: OrderedDict[str, TinyDB] = OrderedDict()
         self._members_db: TinyDB | None = None
@@ -163,105 +174,74 @@ class Store:
         for stale in [*self.directory.glob(".*.tmp"), *self.visits_dir.glob(".*.tmp")]:
             stale.unlink()  # a temp file a killed kiosk left: never renamed, so never data
         self._members_db = open_db(self.directory / MEMBERS_FILE)
-        for doc, (member, charged) in self._rows(
+        for doc_id, (member, charged) in self._rows(
             self._members_db, self.directory / MEMBERS_FILE, member_of
         ):
-            self._remember_member(member, doc.doc_id)
+            self._remember_member(member, doc_id)
             self._charged.update(charged)
         self._screenings_db = open_db(self.directory / SCREENINGS_FILE)
-        for doc, screening in self._rows(
+        for doc_id, screening in self._rows(
             self._screenings_db, self.directory / SCREENINGS_FILE, screening_of
         ):
             self._screenings[screening.member_code] = screening
-            self._screening_ids[screening.member_code] = doc.doc_id
-        latest = self._read_visits()
-        for (code, kind), (_, _, doc, month) in latest.items():
-            try:
-                visit = doc if isinstance(doc, Visit) else visit_of(doc)
-            except BadDocument as e:
-                raise DamagedFile(self._month_path(month), f"visit {doc.get('id')!r}: {e}") from e
-            self._last[code, visit.kind if kind is not None else None] = visit
+            self._screening_ids[screening.member_code] = doc_id
+        self._read_visits()
         self._save_unsaved()
         self.open_seconds = time.perf_counter() - started
 
-    def _read_visits(self) -> Latest:
-        """Count visits, find each member's latest, settle check-ins the members file lacks.
-
-        Months the summary cache covers (unchanged since) are not read again; the summary
-        is rewritten when more months than the newest have been read.
-        """
+    def _read_visits(self) -> None:
+        """Bring the summary up to date, read the months it does not cover, settle check-ins
+        the members file does not count yet (after a crash, or a members file from a backup)."""
         months = self.months()
-        files = {m: self._month_path(m) for m in months}
+        folder = str(self.visits_dir)
+        files = {m: f"{folder}/{m}.json" for m in months}  # strings: years of months, cheaply
         summary_path = self.directory / SUMMARY_FILE
-        cached = read_summary(summary_path, files)
-        latest: Latest = {}
-        if cached is not None:
-            latest = dict(cached.latest)
-            self._months_of.update(cached.months_of)
-            self._visit_count = cached.count
-        covered = cached.months if cached is not None else {}
+        summary = Summary.read(summary_path)
+        if summary is None:
+            summary = Summary()
+            summary.dirty = summary_path.exists()  # damaged or of an older kiosk: replace it
+        scans = summary.update(files, months[-1] if months else None)
+        summary.check({c for s in scans.values() for c in s.latest}, files)
+        if summary.dirty:
+            try:
+                summary.write(summary_path)
+            except OSError as e:  # only a cache: the next open tries again
+                log.warning("the visits summary could not be written: %s", e)
+        self._summary = summary
+        self._visit_count = summary.count
         charges: dict[str, set[tuple[int, str]]] = defaultdict(set)
-        fresh: Summary | None = None
         for month in months:
-            if month in covered:
-                continue  # its charges were settled when the summary was written
-            if month == months[-1]:
-                fresh = self._summary_so_far(months[:-1], latest)
-            self._scan_month(month, charges, latest)
+            if month not in summary.months:
+                scan = scans.get(month) or scan_month(self._month_path(month), month)
+                if scan is not None:
+                    self._take_in(scan, charges)
+        # packs whose summarised check-ins the members file does not count (it was restored)
+        behind = [p for p, top in summary.pack_max.items() if top > self._charged.get(p, 0)]
+        if behind:
+            held = {p.id for m in self._members.values() for p in m.packs}
+            for pack_id, taken in summary.charges_for(p for p in behind if p in held).items():
+                charges[pack_id] |= taken
         self._settle(charges)
-        if months and months[-1] not in covered and set(months[:-1]) != set(covered):
-            self._save_unsaved()  # the summary is only right once the members file is
-            write_summary(summary_path, fresh or self._summary_so_far(months[:-1], latest))
-        return latest
 
-    def _summary_so_far(self, months: list[str], latest: Latest) -> Summary:
-        return Summary(
-            {m: fingerprint(self._month_path(m)) for m in months},
-            self._visit_count,
-            dict(latest),
-            {code: set(ms) for code, ms in self._months_of.items()},
-        )
-
-    def _scan_month(
-        self,
-        month: str,
-        charges: dict[str, set[tuple[int, str]]],
-        latest: Latest,
-    ) -> None:
-        """Note a month's visits: count them, their check-in charges, each member's latest.
-
-        Reads the raw JSON and only the fields the summary needs, so opening a store with
-        years of history takes a moment; only each member's latest visits are parsed in full
-        (and so checked) by the caller. The rest is checked when a screen reads that month.
-        """
-        path = self._month_path(month)
-        data = read_json_file(path) or {}
-        table = data.get("_default", {})
-        months_of = self._months_of
-        try:
-            for doc in table.values():
-                at = datetime.fromisoformat(doc["at"])
-                code, kind, vid = doc["member_code"], doc["kind"], doc["id"]
-                charge = doc.get("charge")
-                if charge:
-                    pack_id = doc["pack_id"]
-                    if not isinstance(charge, int) or not isinstance(pack_id, str):
-                        raise TypeError("charge or pack_id of the wrong type")
-                    charges[pack_id].add((charge, code))
-                self._visit_count += 1
-                if not code:
-                    continue
-                months_of[code].add(month)
-                for key in ((code, kind), (code, None)):
-                    seen = latest.get(key)
-                    if seen is None or (at, vid) > seen[:2]:
-                        latest[key] = (at, vid, doc, month)
-        except KeyError as e:
-            raise DamagedFile(path, f"a visit has no {e.args[0]}") from e
-        except ValueError as e:
-            raise DamagedFile(path, f"a visit's time is not a date and time ({e})") from e
-        except (TypeError, AttributeError) as e:
-            raise DamagedFile(path, f"a visit is not as the kiosk writes them ({e})") from e
+    def _take_in(self, scan: MonthScan, charges: dict[str, set[tuple[int, str]]]) -> None:
+        """Count a month the summary does not cover: its visits, charges, latest visits."""
+        path = self._month_path(scan.month)
+        self._visit_count += scan.print.count
+        for pack_id, by_code in scan.charges.items():
+            for code, numbers in by_code.items():
+                charges[pack_id].update((n, code) for n in numbers)
+        for code, kinds in scan.latest.items():
+            self._months_of[code].add(scan.month)
+            for doc in {id(e[2]): e[2] for e in kinds.values()}.values():  # each visit once
+                try:
+                    self._put_last(visit_of(doc))
+                except BadDocument as e:
+                    raise DamagedFile(path, f"visit {doc.get('id')!r}: {e}") from e
+        if scan.month not in self._month_dbs:  # the check-ins to come write to it: keep it
+            self._month_dbs[scan.month] = open_db(path, scan.data)
+            while len(self._month_dbs) > OPEN_MONTHS:
+                _, old = self._month_dbs.popitem(last=False)
+                old.close()
 
     def _settle(self, charges: dict[str, set[tuple[int, str]]]) -> None:
         """Take the sessions of check-ins the members file does not count yet (after a crash)."""
@@ -294,18 +274,20 @@ class Store:
         self._members_table().update(rewrite, doc_ids=[self._member_ids[c] for c in docs])
         self._unsaved.clear()
 
-    def _rows(self, db: TinyDB, path: Path, parse: Callable[[Any], T]) -> Iterator[tuple[Any, T]]:
-        """Each document of the file's table with its parsed value; DamagedFile if one is bad."""
-        table = db.table(db.default_table_name)
+    def _rows(self, db: TinyDB, path: Path, parse: Callable[[Any], T]) -> Iterator[tuple[int, T]]:
+        """Each document id of the file's table with its parsed value; DamagedFile if one is bad.
+
+        Parses the table TinyDB holds in memory, without copying each document first."""
+        table = (db.storage.read() or {}).get(db.default_table_name, {})
         try:
-            docs = table.all()
-        except (TypeError, ValueError, AttributeError) as e:
+            ids = [int(key) for key in table]
+        except (TypeError, ValueError) as e:
             raise DamagedFile(path, "not a table of records") from e
-        for doc in docs:
+        for doc_id, doc in zip(ids, table.values(), strict=True):
             try:
-                yield doc, parse(doc)
+                yield doc_id, parse(doc)
             except (BadDocument, TypeError, AttributeError) as e:
-                raise DamagedFile(path, f"record {doc.doc_id}: {e}") from e
+                raise DamagedFile(path, f"record {doc_id}: {e}") from e
 
     # -- members ---------------------------------------------------------------------------
 
@@ -321,7 +303,7 @@ class Store:
         self._index = None
         self._members[member.code] = member
         self._member_ids[member.code] = doc_id
-        self._codes[code_key(member.code)] = member.code
+        self._codes[_code_key(member.code)] = member.code
 
     def members(self) -> list[Member]:
         return list(self._members.values())
@@ -425,20 +407,63 @@ class Store:
         db = self._month_db(month)
         return db.table(db.default_table_name)
 
-    def _month_visits(self, month: str) -> list[Visit]:
-        if not self._month_path(month).exists():
-            return []
-        db = self._month_db(month)
-        return [visit for _, visit in self._rows(db, self._month_path(month), visit_of)]
+    def _month_docs(self, month: str) -> dict[str, Any]:
+        """A month's visit documents by id, as on disk; read without keeping it open, so
+        reading history does not push this month's file out of memory."""
+        db = self._month_dbs.get(month)
+        data = db.storage.read() if db is not None else read_json_file(self._month_path(month))
+        table = (data or {}).get("_default", {})
+        return table if isinstance(table, dict) else {}
+
+    def _parse_visits(self, month: str, docs: Iterable[tuple[str, Any]]) -> Iterator[Visit]:
+        for key, doc in docs:
+            try:
+                yield visit_of(doc)
+            except (BadDocument, TypeError, AttributeError) as e:
+                raise DamagedFile(self._month_path(month), f"record {key}: {e}") from e
+
+    def _month_visits(self, month: str, code: str | None = None) -> list[Visit]:
+        """A month's visits (only this member's when `code` is given)."""
+        docs: Iterable[tuple[str, Any]] = self._month_docs(month).items()
+        if code is not None:
+            docs = [(k, d) for k, d in docs if isinstance(d, dict) and d.get("member_code") == code]
+        return list(self._parse_visits(month, docs))
+
+    def _put_last(self, visit: Visit) -> None:
+        for key in ((visit.member_code, visit.kind), (visit.member_code, None)):
+            if _later(visit, self._last.get(key)):
+                self._last[key] = visit
 
     def _note_visit(self, visit: Visit, month: str) -> None:
         self._visit_count += 1
         if not visit.member_code:
             return
         self._months_of[visit.member_code].add(month)
-        for key in ((visit.member_code, visit.kind), (visit.member_code, None)):
-            if _later(visit, self._last.get(key)):
-                self._last[key] = visit
+        self._put_last(visit)
+
+    def _merge_latest(self, code: str) -> None:
+        """Bring this member's latest visits in the summarised months into _last (once)."""
+        if code in self._merged:
+            return
+        self._merged.add(code)
+        try:
+            found = [visit_of(doc) for doc, _ in self._summary.latest_docs(code)]
+        except (BadDocument, ValueError, TypeError, KeyError, AttributeError):
+            # the summary was checked when written, so this is not expected: read their months
+            log.warning("visits summary: %s's latest visits unreadable, reading their months", code)
+            self._forget_member_visits(code)
+            return
+        for visit in found:
+            self._put_last(visit)
+
+    def _member_months(self, code: str) -> set[str]:
+        """The months this member visited in (decodes the summary's list on first need)."""
+        if code not in self._months_merged:
+            self._months_merged.add(code)
+            months = self._summary.member_months(code)
+            if months:
+                self._months_of[code] |= months
+        return self._months_of.get(code) or set()
 
     def add_visit(self, visit: Visit) -> None:
         """Record a visit. It is on disk (fsync'd) when this returns."""
@@ -468,6 +493,10 @@ class Store:
         close, on open, or when that member is next saved); until then the store counts the
         session in memory, and an open after a crash counts it from the visits file.
         Returns the member as they now are (None when nothing was to be recorded).
+
+        The pack recorded is the core's `result.pack` (kiosk/core/checkin.py chose it and took
+        the session). Only if that pack changed after the decision (it was made on a stale
+        member) is the one session taken from the pack as it is now, so nothing is undone.
         """
         visit = result.visit
         if visit is None:
@@ -475,14 +504,16 @@ class Store:
         member = self.member(result.member_code)
         if member is None:
             raise KeyError(f"no member {result.member_code}")
-        pack = next((p for p in member.packs if p.id == visit.pack_id), None)
-        if pack is None or result.pack is None:
+        decided = result.pack
+        pack = next((p for p in member.packs if decided and p.id == decided.id), None)
+        if decided is None or pack is None:
             self._insert_visits([visit])  # nothing to take: an override with no pack
             return member
+        if replace(pack, sessions_left=pack.sessions_left - 1) != decided:
+            decided = replace(pack, sessions_left=pack.sessions_left - 1)  # a stale decision
         charge = self._charged.get(pack.id, 0) + 1
         self._insert_visits([visit], charge=charge)
-        # take the session from the pack as it is now, not as the caller last saw it
-        updated = with_pack(member, replace(pack, sessions_left=pack.sessions_left - 1))
+        updated = with_pack(member, decided)
         self._charged[pack.id] = charge
         self._members[member.code] = updated
         self._unsaved.add(member.code)
@@ -501,6 +532,9 @@ class Store:
         for month in months:
             if not self._month_path(month).exists():
                 continue
+            docs_here = self._month_docs(month).values()
+            if not any(isinstance(d, dict) and d.get("id") == visit_id for d in docs_here):
+                continue  # not in this month: its file is not kept open for nothing
             table = self._visits_table(month)
             docs = table.search(q.id == visit_id)
             if docs:
@@ -528,14 +562,15 @@ class Store:
         """Rebuild one member's summary from their month files (after a removal)."""
         if not code:
             return
+        self._merged.add(code)  # what the summary says of them is out of date
         for key in [k for k in self._last if k[0] == code]:
             del self._last[key]
-        months = self._months_of.pop(code, set())
+        months = set(self._member_months(code))
+        self._months_of.pop(code, None)
         for month in sorted(months):
-            for v in self._month_visits(month):
-                if v.member_code == code:
-                    self._visit_count -= 1  # _note_visit counts it again
-                    self._note_visit(v, month)
+            for v in self._month_visits(month, code):
+                self._visit_count -= 1  # _note_visit counts it again
+                self._note_visit(v, month)
 
     def visits_on(self, day: date) -> list[Visit]:
         return self.visits_between(day, day)
@@ -559,12 +594,13 @@ class Store:
 
     def visits_of(self, code: str) -> list[Visit]:
         """One member's visits, oldest first: reads only the months they visited in."""
-        months = sorted(self._months_of.get(code, ()))
-        out = [v for m in months for v in self._month_visits(m) if v.member_code == code]
+        months = sorted(self._member_months(code))
+        out = [v for m in months for v in self._month_visits(m, code)]
         return sorted(out, key=lambda v: (v.at, v.id))
 
     def last_visit(self, code: str, kind: PackKind | None = None) -> Visit | None:
         """Their latest visit of this kind (of any kind when None), from memory."""
+        self._merge_latest(code)
         return self._last.get((code, kind))
 
     def visit_count(self) -> int:
@@ -576,7 +612,8 @@ class Store:
             return 0
         q = Query()
         count = 0
-        for month in sorted(self._months_of.get(code, ())):
+        self._merged.add(code)  # what the summary says of them no longer holds
+        for month in sorted(self._member_months(code)):
             changed = self._visits_table(month).update({"member_code": ""}, q.member_code == code)
             count += len(changed)
         self._months_of.pop(code, None)
