@@ -8,6 +8,7 @@ a terminal.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -108,6 +109,34 @@ STAFF_MINIMUMS = {"idle_seconds": 10, "backup_generations": 1, "screening_retent
 
 
 @dataclass(frozen=True)
+class BookingPolicy:
+    """How bookings are read and kept at check-in (``[bookings]`` in studio.toml)."""
+
+    early_minutes: int = 45  # arriving more than this before the start is "too early"
+    late_minutes: int = 10  # arriving more than this after the start is "late"
+    walk_ins: bool = True  # no booking today: checked in and flagged, or sent to the trainer
+    late_cancel_hours: int = 24  # cancelled less than this before the start is a late cancel
+    no_show_uses_session: bool = False  # a no-show or late cancel takes a session from the pack
+    ems_suits: int = 2  # EMS sessions the studio can run at once (rooms or suits)
+    slot_minutes: int = 30  # length of an EMS slot, for "Free today: 14:00, 16:30"
+    ems_words: tuple[str, ...] = ("EMS",)  # words in an event's title that mean each kind
+    pt_words: tuple[str, ...] = ("PT", "personal training")
+    pilates_words: tuple[str, ...] = ("Pilates",)
+    trainer_words: tuple[str, ...] = ("with",)  # "EMS with Tom": the word before the trainer
+
+
+BOOKING_MINIMUMS = {
+    "early_minutes": 0,
+    "late_minutes": 0,
+    "late_cancel_hours": 0,
+    "ems_suits": 1,
+    "slot_minutes": 5,
+}
+BOOKING_FLAGS = ("walk_ins", "no_show_uses_session")
+BOOKING_WORDS = ("ems_words", "pt_words", "pilates_words", "trainer_words")
+
+
+@dataclass(frozen=True)
 class Studio:
     name: str
     address: str = ""
@@ -119,6 +148,7 @@ class Studio:
     qr_style: str = "half"
     staff: StaffPolicy = StaffPolicy()
     check_in_warmup: str | None = None  # programme id offered after an EMS check-in
+    bookings: BookingPolicy = BookingPolicy()
 
 
 @dataclass(frozen=True)
@@ -153,6 +183,7 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
         qr_style = "half"
     staff = _load_staff(f.sub("staff")) if "staff" in data else StaffPolicy()
     warmup = f.text("check_in_warmup", "", allow_empty=True).strip() or None
+    bookings = _load_bookings(f.sub("bookings")) if "bookings" in data else BookingPolicy()
     _unknown(f)
     return Studio(
         name=name,
@@ -165,6 +196,7 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
         qr_style=qr_style,
         staff=staff,
         check_in_warmup=warmup,
+        bookings=bookings,
     )
 
 
@@ -184,6 +216,57 @@ def _load_staff(f: Fields) -> StaffPolicy:
         values[key] = value
     _unknown(f)
     return StaffPolicy(**values)
+
+
+def _load_bookings(f: Fields) -> BookingPolicy:
+    """Like [staff]: each bad value is named and keeps its default."""
+    default = BookingPolicy()
+    numbers: dict[str, int] = {}
+    for key, least in BOOKING_MINIMUMS.items():
+        fallback: int = getattr(default, key)
+        before = len(f.problems)
+        value = f.integer(key, fallback)
+        if len(f.problems) > before:
+            value = fallback
+        elif value < least:
+            f.problem(key, f"must be at least {least}, not {value}; using {fallback}")
+            value = fallback
+        numbers[key] = value
+    flags: dict[str, bool] = {}
+    for key in BOOKING_FLAGS:
+        fallback_flag: bool = getattr(default, key)
+        before = len(f.problems)
+        flag = f.flag(key, fallback_flag)
+        flags[key] = fallback_flag if len(f.problems) > before else flag
+    words: dict[str, tuple[str, ...]] = {}
+    for key in BOOKING_WORDS:
+        fallback_words: tuple[str, ...] = getattr(default, key)
+        before = len(f.problems)
+        found = tuple(w.strip() for w in f.texts(key, list(fallback_words)))
+        if len(f.problems) > before:
+            found = fallback_words
+        elif not found:
+            f.problem(key, f"needs at least one word; using {list(fallback_words)}")
+            found = fallback_words
+        words[key] = found
+    kinds = {k: {w.casefold() for w in words[k]} for k in BOOKING_WORDS[:3]}
+    for a, b in itertools.combinations(BOOKING_WORDS[:3], 2):
+        for shared in sorted(kinds[a] & kinds[b]):
+            f.problem(b, f"{shared!r} is also in {a}: a word can mean only one kind")
+    _unknown(f)
+    return BookingPolicy(
+        early_minutes=numbers["early_minutes"],
+        late_minutes=numbers["late_minutes"],
+        walk_ins=flags["walk_ins"],
+        late_cancel_hours=numbers["late_cancel_hours"],
+        no_show_uses_session=flags["no_show_uses_session"],
+        ems_suits=numbers["ems_suits"],
+        slot_minutes=numbers["slot_minutes"],
+        ems_words=words["ems_words"],
+        pt_words=words["pt_words"],
+        pilates_words=words["pilates_words"],
+        trainer_words=words["trainer_words"],
+    )
 
 
 def _load_hours(f: Fields) -> OpeningHours:
