@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from kiosk.core.content import load_content
 from kiosk.core.studio import StaffPolicy
@@ -376,6 +377,170 @@ def cmd_members_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- bookings (issue 13) -------------------------------------------------------------------------
+
+
+def _bookings_sync(args: argparse.Namespace, text: str, source: str) -> int:
+    """Parse, match and put a calendar in force: all of it or, on a problem, none."""
+    from kiosk.core.bookings import CalendarError
+    from kiosk.core.clock import SystemClock
+    from kiosk.store.bookings import SyncBusy, sync_calendar
+
+    policy = load_content(content_dir(args)).studio.bookings
+    now = SystemClock().now()
+    try:
+        bookings, status = sync_calendar(data_dir(args), text, source, now, policy)
+    except CalendarError as e:
+        print(
+            f"kiosk: {source}: {e}. Nothing was changed: the last bookings stay in force.",
+            file=sys.stderr,
+        )
+        return 1
+    except SyncBusy as e:
+        print(f"kiosk: {e}", file=sys.stderr)
+        return 3
+    matched = sum(1 for b in bookings if b.member_code is not None)
+    print(
+        f"{status.count} booking(s) from {source} now in force: {matched} matched to members, "
+        f"{status.count - matched} not matched (staff can match them by hand)"
+    )
+    return 0
+
+
+def cmd_bookings_import(args: argparse.Namespace) -> int:
+    from kiosk.core.bookings import CalendarError
+    from kiosk.store.bookings import decode_calendar
+
+    name = "standard input" if args.file == "-" else args.file
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as e:
+        raise CannotRead(f"{args.file}: cannot be read ({e.strerror or e})") from None
+    try:
+        text = decode_calendar(raw, name)
+    except CalendarError as e:
+        print(f"kiosk: {e}. Nothing was changed.", file=sys.stderr)
+        return 1
+    return _bookings_sync(args, text, name)
+
+
+def cmd_bookings_sync(args: argparse.Namespace) -> int:
+    """From the calendar's private address (or a file). When it cannot be had, the last
+    bookings stay in force, staff mode is told, and the exit status is 75 (try again later)."""
+    from kiosk.core.bookings import CalendarError
+    from kiosk.core.clock import SystemClock
+    from kiosk.store.bookings import (
+        Bookings,
+        SyncBusy,
+        SyncFailed,
+        fetch_calendar,
+        source_label,
+    )
+
+    source = args.source or os.environ.get("KIOSK_CALENDAR_URL", "")
+    if not source:
+        print(
+            "kiosk: name the calendar's address or file, or set KIOSK_CALENDAR_URL",
+            file=sys.stderr,
+        )
+        return 2
+    label = source_label(source)
+    try:
+        text = fetch_calendar(source)
+    except (SyncFailed, CalendarError) as e:
+        bookings = Bookings(data_dir(args))
+        try:
+            with bookings.sync_lock():
+                status = bookings.sync_failed(label, SystemClock().now(), str(e))
+        except SyncBusy as busy:
+            print(f"kiosk: {busy}", file=sys.stderr)
+            return 3
+        print(
+            f"kiosk: warning: {e}. The last bookings stay in force "
+            f"({status.count} from {status.source or 'nowhere yet'}).",
+            file=sys.stderr,
+        )
+        return 75 if isinstance(e, SyncFailed) else 1
+    return _bookings_sync(args, text, label)
+
+
+def cmd_bookings_export(args: argparse.Namespace) -> int:
+    from kiosk.core.bookings import bookings_csv
+    from kiosk.store.bookings import Bookings
+    from kiosk.store.transfer import write_output
+
+    found = Bookings(data_dir(args)).all()
+    if args.since is not None:
+        found = [b for b in found if b.day >= args.since]
+    write_output(args.file, bookings_csv(found))
+    if args.file != "-":
+        print(f"exported {len(found)} booking(s) to {args.file}")
+    return 0
+
+
+def cmd_bookings_list(args: argparse.Namespace) -> int:
+    from kiosk.core.bookings import LONDON
+    from kiosk.core.clock import SystemClock
+    from kiosk.store.bookings import Bookings, read_members
+
+    directory = data_dir(args)
+    now = SystemClock().now()
+    day = args.day or now.astimezone(LONDON).date()
+    bookings = Bookings(directory)
+    found = bookings.on(day)
+    names = {m.code: f"{m.first_name} {m.last_name}" for m in read_members(directory)}
+    print(f"Bookings on {day:%A %d %B %Y}: {len(found)}")
+    for b in found:
+        who = (
+            f"{names.get(b.member_code, '?')} ({b.member_code})" if b.member_code else "not matched"
+        )
+        what = str(b.kind or "session")
+        state = "" if b.booked else "  CANCELLED"
+        extra = ", ".join(x for x in (b.trainer, b.room) if x)
+        print(
+            f"  {b.start:%H:%M}-{b.end:%H:%M}  {what:<8} {who}"
+            + (f"  [{extra}]" if extra else "")
+            + f"  {b.summary!r}{state}"
+        )
+    print(bookings.sync_status().words(now))
+    for warning in bookings.warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def _add_bookings_commands(sub: Any, commands: dict[str, Command]) -> None:
+    bookings = sub.add_parser("bookings", help="bookings from the studio's calendar (iCalendar)")
+    bookings_sub = bookings.add_subparsers(dest="action", metavar="ACTION", required=True)
+    imp = bookings_sub.add_parser("import", help="put a calendar file's bookings in force")
+    imp.add_argument("file", metavar="FILE.ics", help='an .ics file ("-" for standard input)')
+    imp.set_defaults(command="bookings import")
+    sync = bookings_sub.add_parser(
+        "sync", help="fetch the calendar (https:// address or file) and put it in force"
+    )
+    sync.add_argument(
+        "source",
+        metavar="URL-or-FILE",
+        nargs="?",
+        help="the calendar's private https:// address, or a file (default $KIOSK_CALENDAR_URL)",
+    )
+    sync.set_defaults(command="bookings sync")
+    exp = bookings_sub.add_parser("export", help="write the bookings as CSV")
+    exp.add_argument(
+        "file", metavar="FILE", nargs="?", default="-", help='output file (default "-": stdout)'
+    )
+    exp.add_argument(
+        "--since", metavar="DATE", type=_day_argument, help="only bookings on or after DATE"
+    )
+    exp.set_defaults(command="bookings export")
+    lst = bookings_sub.add_parser("list", help="one day's bookings, as plain text")
+    lst.add_argument("--day", metavar="DATE", type=_day_argument, help="the day (default today)")
+    lst.set_defaults(command="bookings list")
+    commands["bookings import"] = cmd_bookings_import
+    commands["bookings sync"] = cmd_bookings_sync
+    commands["bookings export"] = cmd_bookings_export
+    commands["bookings list"] = cmd_bookings_list
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -451,6 +616,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         help="set the staff PIN (asked twice; or one line on standard input)",
     )
     commands["set-pin"] = cmd_set_pin
+    _add_bookings_commands(sub, commands)
     return parser, commands
 
 
