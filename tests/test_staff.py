@@ -21,7 +21,7 @@ from kiosk.ui.screens.staff import ConfirmScreen, StaffHome
 from kiosk.ui.screens.staff_members import FindMemberScreen
 from kiosk.ui.screens.staff_pin import PinScreen
 from kiosk.ui.screens.staff_visits import TodayScreen
-from tests.staff_helpers import PIN, add_members, open_staff_mode, screen_text, type_pin
+from tests.staff_helpers import PIN, add_members, open_staff_mode, screen_text, type_pin, until
 
 
 @pytest.fixture
@@ -77,16 +77,16 @@ async def test_idle_staff_mode_logs_out(app: KioskApp, clock: FakeClock) -> None
         await pilot.press("1")  # today's visits
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
         clock.advance(119)
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, TodayScreen)
+        assert screen.idle_for < screen.idle_seconds  # so no look at the clock logs out yet
         await pilot.press("down")  # using it starts the two minutes again
+        assert screen.idle_for == 0
         clock.advance(119)
-        await pilot.pause(0.3)
         assert isinstance(app.screen, TodayScreen)
         clock.advance(2)
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, FrontDeskScreen)
+        await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
         assert not any(isinstance(s, StaffHome) for s in app.screen_stack)
         # and it needs the PIN again
         await pilot.press("f12")
@@ -104,8 +104,7 @@ async def test_idle_time_comes_from_the_studio(
         await open_staff_mode(app, pilot)
         assert "Logs out after 30 s" in screen_text(app)
         clock.advance(31)
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, FrontDeskScreen)
+        await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
 
 
 async def test_menu_by_number_by_enter_and_escape_leaves(app: KioskApp) -> None:
@@ -160,8 +159,7 @@ async def test_back_up_now(app: KioskApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("5")
-        await pilot.pause()
-        assert "Backed up to" in screen_text(app)
+        await until(pilot, lambda: "Backed up to" in screen_text(app))
     backups = list_backups(store.directory)
     assert len(backups) == 1
     verify_backup(backups[0])
@@ -175,7 +173,7 @@ async def test_back_up_now_says_why_it_failed(app: KioskApp, store: Store) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("5")
-        await pilot.pause()
+        await until(pilot, lambda: "Backup failed" in screen_text(app))
         text = screen_text(app)
         assert "Backup failed" in text and "Traceback" not in text
         assert isinstance(app.screen, StaffHome)

@@ -4,6 +4,8 @@ GDPR), and erasing a member."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,12 +18,13 @@ from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
 from kiosk.core.csvio import read_members_csv
 from kiosk.core.members import PackKind, Screening
-from kiosk.store import Store
+from kiosk.store import Store, backup, transfer
 from kiosk.store.pin import set_pin
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens import staff_files
+from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.staff import ConfirmScreen, StaffHome
-from kiosk.ui.screens.staff_files import FolderScreen, removable_folders
+from kiosk.ui.screens.staff_files import BACKING_UP, EXPORTING, FolderScreen, removable_folders
 from kiosk.ui.screens.staff_members import MemberScreen
 from tests.staff_helpers import (
     MARKUP,
@@ -30,9 +33,12 @@ from tests.staff_helpers import (
     SARAH,
     TOM,
     add_members,
+    busy,
     open_staff_mode,
     options,
     screen_text,
+    settle,
+    until,
 )
 
 
@@ -57,7 +63,7 @@ def app(content: Content, store: Store, clock: FakeClock) -> KioskApp:
 async def choose(pilot: Pilot[int], app: KioskApp, folder: Path) -> None:
     assert isinstance(app.screen, FolderScreen)
     app.screen.query_one("#folder", Input).value = str(folder)
-    await pilot.press("enter")
+    await pilot.press("enter")  # the caller waits for what it expects: it may be held
     await pilot.pause()
 
 
@@ -73,11 +79,12 @@ async def test_export_csv_to_a_stick(app: KioskApp, media: Path, store: Store) -
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("4")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FolderScreen)
         assert options(app, "#folders") == [str(media / "kiosk")]
         stick = media / "kiosk" / "STICK"
         await choose(pilot, app, stick)
+        await until(pilot, lambda: "Wrote" in screen_text(app))
         assert isinstance(app.screen, StaffHome)
         text = screen_text(app)
         assert "Wrote members-2026-11-23-1000.csv (4 members)" in text
@@ -96,13 +103,13 @@ async def test_a_folder_that_is_not_there_is_refused(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("4")
-        await pilot.pause()
+        await settle(pilot)
         await choose(pilot, app, tmp_path / "no-stick")
         assert "There is no folder there. Is the USB stick in?" in screen_text(app)
         await choose(pilot, app, Path("relative/path"))
         assert "Type the whole path" in screen_text(app)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, StaffHome)
     assert list(tmp_path.glob("**/*.csv")) == []
 
@@ -111,9 +118,9 @@ async def test_pick_the_stick_from_the_list(app: KioskApp, media: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("4")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: "Wrote" in screen_text(app))
         assert isinstance(app.screen, StaffHome)
     assert len(list((media / "kiosk").glob("*.csv"))) == 2
 
@@ -126,11 +133,12 @@ async def test_export_one_members_record(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("2", *"M1001", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         await choose(pilot, app, stick)
+        await until(pilot, lambda: "Wrote everything" in screen_text(app))
         assert isinstance(app.screen, MemberScreen)
         assert "Wrote everything held about M1001" in screen_text(app)
     record = json.loads((stick / "member-M1001-2026-11-23.json").read_text())
@@ -146,22 +154,111 @@ async def test_erase_a_member_after_confirming(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("2", *"M1001", "enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Erase Sarah Kent (M1001) for good?" in screen_text(app)
         await pilot.press("enter")  # "No" has the focus
-        await pilot.pause()
+        await settle(pilot)
         assert store.member("M1001") is not None
         await pilot.press("d", "y")
-        await pilot.pause()
+        await until(pilot, lambda: "Erased M1001" in screen_text(app))
         assert isinstance(app.screen, MemberScreen)
         text = screen_text(app)
         assert "Erased M1001" in text and "no longer in the records" in text
         await pilot.press("e")  # nothing left to edit
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
     assert store.member("M1001") is None and store.screening("M1001") is None
     (visit,) = store.visits_on(clock.now().date())
     assert visit.member_code == ""
+
+
+class Hold:
+    """Holds a slow job in its worker thread until the test lets it go."""
+
+    def __init__(self, real: Callable[..., object]) -> None:
+        self.real = real
+        self.go = threading.Event()
+        self.calls = 0
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        self.calls += 1
+        self.go.wait(20)
+        return self.real(*args, **kwargs)
+
+
+@pytest.fixture
+def held_export(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
+    hold = Hold(transfer.export_members)
+    monkeypatch.setattr(staff_files, "export_members", hold)
+    yield hold
+    hold.go.set()
+
+
+@pytest.fixture
+def held_backup(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
+    hold = Hold(backup.make_backup)
+    monkeypatch.setattr(backup, "make_backup", hold)
+    yield hold
+    hold.go.set()
+
+
+async def test_exporting_shows_and_takes_no_second_press(
+    app: KioskApp, media: Path, held_export: Hold
+) -> None:
+    stick = media / "kiosk" / "STICK"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff_mode(app, pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await choose(pilot, app, stick)
+        await until(pilot, lambda: busy(app) == EXPORTING)
+        assert isinstance(app.screen, StaffHome)
+        assert EXPORTING in screen_text(app)
+        assert app.screen.query_one("#menu").is_disabled
+        await pilot.press("4", "5", "escape", "enter")  # nothing else starts, nothing leaves
+        await until(pilot, lambda: "One moment, please." in screen_text(app))
+        assert isinstance(app.screen, StaffHome) and held_export.calls == 1
+        assert list(stick.glob("*.csv")) == []
+        held_export.go.set()
+        await until(pilot, lambda: "Wrote members" in screen_text(app))
+        assert not app.screen.query_one("#menu").is_disabled
+        assert app.screen.query_one("#menu").has_focus  # back where it was
+    assert held_export.calls == 1 and len(list(stick.glob("*.csv"))) == 2
+
+
+async def test_backing_up_shows_and_takes_no_second_press(
+    app: KioskApp, store: Store, held_backup: Hold
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff_mode(app, pilot)
+        await pilot.press("5")
+        await until(pilot, lambda: busy(app) == BACKING_UP)
+        assert BACKING_UP in screen_text(app)
+        await pilot.press("5", "5")
+        await until(pilot, lambda: "One moment, please." in screen_text(app))
+        held_backup.go.set()
+        await until(pilot, lambda: "Backed up to" in screen_text(app))
+        assert isinstance(app.screen, StaffHome) and not busy(app)
+    assert held_backup.calls == 1 and len(backup.list_backups(store.directory)) == 1
+
+
+async def test_a_backup_ending_after_staff_mode_closed_touches_no_screen(
+    app: KioskApp, store: Store, clock: FakeClock, held_backup: Hold
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff_mode(app, pilot)
+        home = app.screen
+        await pilot.press("5")
+        await until(pilot, lambda: busy(app) == BACKING_UP)
+        clock.advance(app.content.studio.staff.idle_seconds + 1)  # staff walked away
+        await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
+        held_backup.go.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert isinstance(app.screen, FrontDeskScreen) and not home.is_attached
+        assert "Backed up" not in screen_text(app)
+    assert app.return_code in (None, 0)  # no crash handler
+    assert len(backup.list_backups(store.directory)) == 1  # the backup itself finished

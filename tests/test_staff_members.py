@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import pytest
@@ -10,11 +12,13 @@ from textual.widgets import Input
 
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
+from kiosk.core.lookup import MemberIndex
 from kiosk.core.members import Member, PackKind, VisitFlag
 from kiosk.store import Store
+from kiosk.store import store as store_module
 from kiosk.store.pin import set_pin
 from kiosk.ui.app import KioskApp
-from kiosk.ui.screens.staff import ConfirmScreen, StaffHome
+from kiosk.ui.screens.staff import SAVING, ConfirmScreen, StaffHome
 from kiosk.ui.screens.staff_members import (
     FindMemberScreen,
     KindScreen,
@@ -30,9 +34,12 @@ from tests.staff_helpers import (
     SARAH,
     TOM,
     add_members,
+    busy,
     open_staff_mode,
     options,
     screen_text,
+    settle,
+    until,
 )
 
 
@@ -46,16 +53,16 @@ def app(content: Content, store: Store, clock: FakeClock) -> KioskApp:
 async def find(app: KioskApp, pilot: Pilot[int], text: str) -> None:
     await open_staff_mode(app, pilot)
     await pilot.press("2")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, FindMemberScreen)
     await pilot.press(*text)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def open_member(app: KioskApp, pilot: Pilot[int], text: str) -> None:
     await find(app, pilot, text)
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, MemberScreen), type(app.screen)
 
 
@@ -91,7 +98,7 @@ async def test_nothing_found_and_too_short(app: KioskApp) -> None:
         await find(app, pilot, "q")
         assert options(app, "#found") == []
         await pilot.press("z", "z", "z")
-        await pilot.pause()
+        await settle(pilot)
         assert "Nobody found." in screen_text(app)
 
 
@@ -101,10 +108,10 @@ async def test_member_details_and_markup_shown_as_typed(app: KioskApp) -> None:
         text = screen_text(app)
         assert "[bold]Bob[/bold] Smith[/]   code M1009" in text
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert "[bold]Bob[/bold] Smith[/]  M1009" in "\n".join(options(app, "#found"))
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, StaffHome)
 
 
@@ -120,10 +127,10 @@ async def test_add_a_member(app: KioskApp, store: Store, clock: FakeClock) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("3")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberFormScreen)
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "Please enter your first name." in text
         assert "Please enter your mobile number." in text
@@ -131,12 +138,12 @@ async def test_add_a_member(app: KioskApp, store: Store, clock: FakeClock) -> No
         await fill(pilot, app, first_name="  Zoë ", last_name="Adams", phone="07700 900 777")
         await fill(pilot, app, email="not an email")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         assert "does not look like an email" in screen_text(app)
         await fill(pilot, app, email="Zoe@Example.com")
         app.screen.query_one("#email", Input).focus()
         await pilot.press("enter")  # Enter on the last field saves
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         added = [m for m in store.members() if m.last_name == "Adams"]
         assert len(added) == 1
@@ -151,10 +158,10 @@ async def test_a_phone_another_member_has_is_refused(app: KioskApp, store: Store
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("3")
-        await pilot.pause()
+        await settle(pilot)
         await fill(pilot, app, first_name="Sam", last_name="Kent", phone="07700900121")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         assert "Sarah Kent (M1001) already has this number." in screen_text(app)
         assert store.member_count() == 4
 
@@ -163,22 +170,22 @@ async def test_edit_a_member(app: KioskApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1001")
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberFormScreen)
         assert app.screen.query_one("#first_name", Input).value == "Sarah"
         await fill(pilot, app, last_name="Kent-Smith", phone="+44 7700 900 122")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         sarah = member(store, "M1001")
         assert (sarah.last_name, sarah.phone) == ("Kent-Smith", "+447700900122")
         assert sarah.packs == SARAH.packs  # editing details leaves the packs alone
         assert "Sarah Kent-Smith" in screen_text(app)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         await fill(pilot, app, first_name="")
         await pilot.press("escape")  # cancel: nothing saved
-        await pilot.pause()
+        await settle(pilot)
         assert member(store, "M1001").first_name == "Sarah"
 
 
@@ -189,12 +196,12 @@ async def test_add_a_pack(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1003")
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PackFormScreen)
         await pilot.press(*keys)  # Pilates, then on to "sessions bought"
         await pilot.press("1", "2", "enter")
         await pilot.press(*"31/12/2026", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         olly = member(store, "M1003")
         new = olly.packs[-1]
@@ -207,24 +214,24 @@ async def test_adjust_a_pack_and_bad_values(app: KioskApp, store: Store) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1001")
         await pilot.press("enter")  # on her EMS pack
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PackFormScreen)
         await fill(pilot, app, bought="10", left="11", expires="")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         assert "cannot be more than sessions bought" in screen_text(app)
         await fill(pilot, app, left="lots")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         assert "A whole number from 0 to 999." in screen_text(app)
         await fill(pilot, app, left="8", expires="31/02/2027")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         assert "Not a date" in screen_text(app)
         assert member(store, "M1001").packs == SARAH.packs
         await fill(pilot, app, left="8", expires="2027-03-01")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         pack = member(store, "M1001").packs[0]
         assert (pack.sessions_left, pack.expires) == (8, date(2027, 3, 1))
@@ -234,15 +241,15 @@ async def test_clear_the_trainer_flag_with_a_note(app: KioskApp, store: Store) -
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1005")
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TrainerFlagScreen)
         assert "Flag is SET. Note: pacemaker" in screen_text(app)
         await pilot.press("enter")  # no note: refused
-        await pilot.pause()
+        await settle(pilot)
         assert "Please write a short note" in screen_text(app)
         assert member(store, "M1005").see_trainer
         await pilot.press(*"GP letter seen [ok]", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         tom = member(store, "M1005")
         assert not tom.see_trainer
@@ -252,9 +259,9 @@ async def test_clear_the_trainer_flag_with_a_note(app: KioskApp, store: Store) -
         )
         # and it can be set again
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"dizzy last time", "f10")
-        await pilot.pause()
+        await settle(pilot)
         assert member(store, "M1005").see_trainer
 
 
@@ -262,15 +269,15 @@ async def test_check_in_from_staff_mode(app: KioskApp, store: Store, clock: Fake
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1001")
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, KindScreen)
         await pilot.press("1")  # EMS: she has sessions, no override needed
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         assert "Checked in for EMS." in screen_text(app)
         assert member(store, "M1001").packs[0].sessions_left == 4
         await pilot.press("c", "1")  # again today: refused, nothing recorded
-        await pilot.pause()
+        await settle(pilot)
         assert "Already checked in today" in screen_text(app)
         assert len(store.visits_on(clock.now().date())) == 1
 
@@ -279,16 +286,16 @@ async def test_override_a_used_up_pack(app: KioskApp, store: Store, clock: FakeC
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1003")  # Olly: PT pack used up
         await pilot.press("c", "2")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Their PT pack is used up. Check them in anyway?" in screen_text(app)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert store.visits_on(clock.now().date()) == []
         await pilot.press("c", "2")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         assert "Checked in for PT (override)." in screen_text(app)
         (visit,) = store.visits_on(clock.now().date())
@@ -302,10 +309,10 @@ async def test_override_with_no_pack_of_that_kind(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1001")
         await pilot.press("c", "3")
-        await pilot.pause()
+        await settle(pilot)
         assert "They have no Pilates pack." in screen_text(app)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         (visit,) = store.visits_on(clock.now().date())
         assert visit.kind is PackKind.PILATES and visit.flags == {VisitFlag.OVERRIDE}
 
@@ -316,7 +323,7 @@ async def test_see_trainer_check_in_is_recorded_and_flagged(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1005")
         await pilot.press("c", "1")
-        await pilot.pause()
+        await settle(pilot)
         assert "Flagged: see trainer." in screen_text(app)
         (visit,) = store.visits_on(clock.now().date())
         assert VisitFlag.SEE_TRAINER in visit.flags
@@ -329,3 +336,80 @@ async def test_member_screen_fits(app: KioskApp, size: tuple[int, int]) -> None:
         for button in app.screen.query("Button"):
             assert button.region.right <= size[0], button.id
             assert button.region.bottom <= size[1] - 1, button.id
+
+
+class Builds:
+    """Every member index the store builds: on which thread, and held while `hold` is clear."""
+
+    def __init__(self) -> None:
+        self.off_loop: list[bool] = []
+        self.go = threading.Event()
+        self.go.set()
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[Builds]:
+    seen = Builds()
+
+    class Watched(MemberIndex):
+        def __init__(self, members: Iterable[Member]) -> None:
+            seen.off_loop.append(threading.current_thread() is not threading.main_thread())
+            seen.go.wait(20)
+            super().__init__(members)
+
+    monkeypatch.setattr(store_module, "MemberIndex", Watched)
+    yield seen
+    seen.go.set()  # never leave a worker thread waiting
+
+
+def codes_found(store: Store, text: str) -> list[str]:
+    return [m.code for m in store.member_index().search(text)]
+
+
+async def test_a_member_added_is_indexed_in_a_worker(
+    app: KioskApp, store: Store, builds: Builds
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff_mode(app, pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        builds.off_loop.clear()
+        await fill(pilot, app, first_name="Zoë", last_name="Adams", phone="07700 900 777")
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, MemberScreen))
+        await app.workers.wait_for_complete()
+        assert builds.off_loop == [True]  # built once, in a thread, after the change
+        (zoe,) = [m for m in store.members() if m.last_name == "Adams"]
+        assert codes_found(store, "zoe adams") == [zoe.code]
+        assert builds.off_loop == [True]  # the look-up found it ready: not built again
+
+
+async def test_a_change_during_a_rebuild_waits_for_it_and_the_index_is_fresh(
+    app: KioskApp, store: Store, builds: Builds
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_member(app, pilot, "M1001")
+        await pilot.press("e")
+        await settle(pilot)
+        builds.off_loop.clear()
+        builds.go.clear()  # the rebuild after this save takes its time (a Pi)
+        await fill(pilot, app, last_name="Kent-Smith")
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, MemberScreen))
+        await until(pilot, lambda: bool(builds.off_loop), "the rebuild to start")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, MemberFormScreen))
+        await fill(pilot, app, last_name="Jones")
+        await pilot.press("f10", "f10")
+        await until(pilot, lambda: busy(app) == SAVING)
+        assert SAVING in screen_text(app)
+        assert app.screen.query_one("#save").is_disabled
+        assert member(store, "M1001").last_name == "Kent-Smith"  # not under the rebuild
+        builds.go.set()
+        await until(pilot, lambda: isinstance(app.screen, MemberScreen))
+        await app.workers.wait_for_complete()
+        assert member(store, "M1001").last_name == "Jones"
+        assert builds.off_loop == [True, True]  # one rebuild per change, each in a thread
+        assert codes_found(store, "sarah jones") == ["M1001"]
+        assert codes_found(store, "kent smith") == []
+        assert builds.off_loop == [True, True]

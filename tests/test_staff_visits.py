@@ -24,6 +24,7 @@ from tests.staff_helpers import (
     open_staff_mode,
     options,
     screen_text,
+    settle,
 )
 
 
@@ -61,7 +62,7 @@ async def test_todays_visits_newest_first_with_flags(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         shown = options(app, "#visits")
         assert shown == [
@@ -77,19 +78,19 @@ async def test_undo_gives_the_session_back(app: KioskApp, store: Store, clock: F
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "The session goes back to their pack." in screen_text(app)
         await pilot.press("n")  # changed their mind: nothing happens
-        await pilot.pause()
+        await settle(pilot)
         assert store.visits_on(clock.now().date()) == [visit]
         await pilot.press("enter")  # Enter on a visit asks too
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert store.visits_on(clock.now().date()) == []
         assert left(store, SARAH.code) == 5
@@ -104,11 +105,11 @@ async def test_undo_by_touch(app: KioskApp, store: Store, clock: FakeClock) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click("#undo")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click("#yes")
-        await pilot.pause()
+        await settle(pilot)
         assert store.visits_on(clock.now().date()) == []
 
 
@@ -116,7 +117,7 @@ async def test_undo_with_nothing_to_undo(app: KioskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff_mode(app, pilot)
         await pilot.press("1", "u")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert "No visit chosen." in screen_text(app)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, on
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 STAFF_CSS: CSSPathType = ["staff.tcss", "../widgets/console.tcss"]
 T = TypeVar("T")
-Done = Callable[[Any], None]
+Done = Callable[[Any], object]
 Failed = Callable[[Exception], bool]
 INDEX_WORK = "member-index"  # the worker group that rebuilds the look-up's member index
 SAVING = "Saving..."
@@ -63,11 +63,12 @@ class StaffScreen(IdleScreen):
     def run_slow(
         self,
         busy: str,
-        job: Callable[[], T],
-        done: Callable[[T], None],
+        job: Callable[[], T] | Callable[[], Coroutine[Any, Any, T]],
+        done: Callable[[T], object],
         failed: Failed | None = None,
     ) -> bool:
-        """Run `job` in a thread worker while the screen shows `busy` and takes no other action.
+        """Run `job` in a thread worker while the screen shows `busy` and takes no other action
+        (a coroutine function runs as an asyncio worker instead, on the event loop).
 
         `done(result)` runs on the UI thread, and only if this screen is still open.
         `failed(error)` says whether it dealt with the job's error; one it did not is raised
@@ -76,7 +77,8 @@ class StaffScreen(IdleScreen):
         if self.busy:
             return False
         self.busy = busy
-        worker = self.run_worker(job, name=busy, group="staff", thread=True, exit_on_error=False)
+        thread = not inspect.iscoroutinefunction(job)
+        worker = self.run_worker(job, name=busy, group="staff", thread=thread, exit_on_error=False)
         self._jobs[worker] = (done, failed)
         return True
 
@@ -179,16 +181,14 @@ def confirm(
     screen: StaffScreen,
     question: str,
     yes: str,
-    then: Callable[[], None] | Callable[[], Awaitable[None]],
+    then: Callable[[], None],
     details: Sequence[str] = (),
 ) -> None:
-    """Ask, and run `then` (a function or a coroutine function) only on yes."""
+    """Ask, and run `then` only on yes."""
 
-    async def answered(answer: bool | None) -> None:
+    def answered(answer: bool | None) -> None:
         if answer:
-            done = then()
-            if inspect.isawaitable(done):
-                await done
+            then()
 
     screen.app.push_screen(ConfirmScreen(screen.kiosk, question, yes, details), answered)
 
@@ -293,25 +293,43 @@ def rebuild_member_index(app: KioskApp) -> None:
     )
 
 
-async def change_members(screen: StaffScreen, change: Callable[[], T]) -> T:
-    """Change members (on the UI thread, like every store write), then rebuild the index.
+def change_members(
+    screen: StaffScreen,
+    change: Callable[[], T],
+    done: Callable[[T], object],
+    failed: Failed | None = None,
+) -> None:
+    """Change members (on the UI thread, like every store write), rebuild the index after,
+    then `done(result)`; `failed(error)` as in run_slow (OSError: a full disk).
 
-    A rebuild under way is waited for first: it reads the members, and a change under it
-    would leave a stale index cached. Meanwhile the screen says "Saving..." and takes no input.
+    A rebuild under way is waited for first, in a worker: it reads the members, and a change
+    under it would leave a stale index cached. Meanwhile the screen says "Saving...".
     """
     app = screen.kiosk
+
+    def apply() -> T:
+        try:
+            return change()
+        finally:
+            rebuild_member_index(app)
+
     running = [w for w in app.workers if w.group == INDEX_WORK and not w.is_finished]
     if running:
-        screen.busy = SAVING
-        try:
+
+        async def after_rebuild() -> T:
             with contextlib.suppress(WorkerFailed):
                 await app.workers.wait_for_complete(running)
-        finally:
-            screen.busy = ""
+            return apply()
+
+        screen.run_slow(SAVING, after_rebuild, done, failed)
+        return
     try:
-        return change()
-    finally:
-        rebuild_member_index(app)
+        result = apply()
+    except Exception as error:
+        if failed is None or not failed(error):
+            raise
+        return
+    done(result)
 
 
 def open_staff(app: KioskApp) -> None:

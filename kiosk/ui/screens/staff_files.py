@@ -1,5 +1,10 @@
 """Staff mode's files: CSV exports and one member's record to a chosen folder (a USB stick),
-a backup now, and erasing a member (UK GDPR)."""
+a backup now, and erasing a member (UK GDPR).
+
+Exports and backups read and write whole files (seconds on a Pi with a big history): they run
+in a thread worker (StaffScreen.run_slow) while the screen says "Exporting..." or "Backing
+up..." and takes no other action, Esc included, so nothing else reads the store meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +24,22 @@ from textual.widgets.option_list import Option
 from kiosk.core.members import Member
 from kiosk.store.files import write_text_atomic
 from kiosk.store.transfer import export_members, export_visits
-from kiosk.ui.screens.staff import StaffScreen, confirm, keys_line, plain, status_line, title_bar
+from kiosk.ui.screens.staff import (
+    StaffScreen,
+    change_members,
+    confirm,
+    keys_line,
+    plain,
+    status_line,
+    title_bar,
+)
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 MOUNT_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
+EXPORTING = "Exporting..."
+BACKING_UP = "Backing up..."
 
 
 def removable_folders(roots: Iterable[Path] = MOUNT_ROOTS) -> list[Path]:
@@ -122,22 +137,36 @@ def choose_folder(screen: StaffScreen, title: str, then: Callable[[Path], None])
     screen.app.push_screen(FolderScreen(screen.kiosk, title, MOUNT_ROOTS), chosen)
 
 
+def _cannot_write(screen: StaffScreen, folder: Path) -> Callable[[Exception], bool]:
+    def failed(error: Exception) -> bool:
+        if not isinstance(error, OSError):
+            return False
+        screen.say(f"Could not write to {folder}: {error.strerror or error}", problem=True)
+        return True
+
+    return failed
+
+
 def export_csv(screen: StaffScreen) -> None:
     def write(folder: Path) -> None:
         kiosk = screen.kiosk
+        store = kiosk.store
         stamp = f"{kiosk.clock.now():%Y-%m-%d-%H%M}"
         members = folder / f"members-{stamp}.csv"
         visits = folder / f"visits-{stamp}.csv"
-        try:
-            write_text_atomic(members, export_members(kiosk.store))
-            write_text_atomic(visits, export_visits(kiosk.store, None))
-        except OSError as e:
-            screen.say(f"Could not write to {folder}: {e.strerror or e}", problem=True)
-            return
-        screen.say(
-            f"Wrote {members.name} ({kiosk.store.member_count()} members) and {visits.name} "
-            f"({kiosk.store.visit_count()} visits) to {folder}."
-        )
+
+        def job() -> tuple[int, int]:
+            write_text_atomic(members, export_members(store))
+            write_text_atomic(visits, export_visits(store, None))
+            return store.member_count(), store.visit_count()
+
+        def done(counts: tuple[int, int]) -> None:
+            screen.say(
+                f"Wrote {members.name} ({counts[0]} members) and {visits.name} "
+                f"({counts[1]} visits) to {folder}."
+            )
+
+        screen.run_slow(EXPORTING, job, done, _cannot_write(screen, folder))
 
     choose_folder(screen, "Export members and visits (CSV)", write)
 
@@ -147,15 +176,21 @@ def back_up_now(screen: StaffScreen) -> None:
 
     kiosk = screen.kiosk
     keep = kiosk.content.studio.staff.backup_generations
-    try:
-        made = make_backup(kiosk.store.directory, kiosk.clock.now(), keep)
-    except BackupFailed as e:
-        screen.say(f"Backup failed: {e}", problem=True)
-        return
-    except OSError as e:
-        screen.say(f"Backup failed: {e.strerror or e}", problem=True)
-        return
-    screen.say(f"Backed up to {made}. Keeping the newest {keep}.")
+    directory, now = kiosk.store.directory, kiosk.clock.now()
+
+    def failed(error: Exception) -> bool:
+        if isinstance(error, BackupFailed):
+            screen.say(f"Backup failed: {error}", problem=True)
+        elif isinstance(error, OSError):
+            screen.say(f"Backup failed: {error.strerror or error}", problem=True)
+        else:
+            return False
+        return True
+
+    def done(made: Path) -> None:
+        screen.say(f"Backed up to {made}. Keeping the newest {keep}.")
+
+    screen.run_slow(BACKING_UP, lambda: make_backup(directory, now, keep), done, failed)
 
 
 def export_member_record(screen: StaffScreen, code: str) -> None:
@@ -165,24 +200,30 @@ def export_member_record(screen: StaffScreen, code: str) -> None:
     def write(folder: Path) -> None:
         kiosk = screen.kiosk
         staff = kiosk.content.studio.staff
-        try:
-            record = member_record(
-                kiosk.store,
-                code,
-                retention_months=staff.screening_retention_months,
-                backup_generations=staff.backup_generations,
-            )
-        except KeyError:
-            screen.say("Nothing is held about this member any more.", problem=True)
-            return
+        store = kiosk.store
         target = folder / f"member-{code}-{kiosk.clock.now():%Y-%m-%d}.json"
-        text = json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n"
-        try:
+
+        def job() -> bool:
+            try:
+                record = member_record(
+                    store,
+                    code,
+                    retention_months=staff.screening_retention_months,
+                    backup_generations=staff.backup_generations,
+                )
+            except KeyError:
+                return False
+            text = json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n"
             write_text_atomic(target, text)
-        except OSError as e:
-            screen.say(f"Could not write to {folder}: {e.strerror or e}", problem=True)
-            return
-        screen.say(f"Wrote everything held about {code} to {target}.")
+            return True
+
+        def done(written: bool) -> None:
+            if written:
+                screen.say(f"Wrote everything held about {code} to {target}.")
+            else:
+                screen.say("Nothing is held about this member any more.", problem=True)
+
+        screen.run_slow(EXPORTING, job, done, _cannot_write(screen, folder))
 
     choose_folder(screen, f"Export the record of {code} (UK GDPR)", write)
 
@@ -191,14 +232,19 @@ def erase_member(screen: StaffScreen, member: Member, after: Callable[[], None])
     """UK GDPR erasure, after a confirmation: member and screening deleted, visits anonymised."""
     from kiosk.store.privacy import erase_member as erase
 
-    def do_erase() -> None:
-        try:
-            erase(screen.kiosk.store, member.code)
-        except OSError as e:
-            screen.say(f"Could not finish erasing: {e.strerror or e}. Try again.", problem=True)
-            return
+    def failed(error: Exception) -> bool:
+        if not isinstance(error, OSError):
+            return False
+        why = error.strerror or error
+        screen.say(f"Could not finish erasing: {why}. Try again.", problem=True)
+        return True
+
+    def erased(_: bool) -> None:
         after()
         screen.say(f"Erased {member.code}: nothing but anonymous visits is left.")
+
+    def do_erase() -> None:
+        change_members(screen, lambda: erase(screen.kiosk.store, member.code), erased, failed)
 
     confirm(
         screen,

@@ -1,9 +1,14 @@
 """Members for staff: find one (full details here, this is the staff side), add and edit them,
-their packs, the "see trainer" flag, a check-in staff let through, and UK GDPR export/erase."""
+their packs, the "see trainer" flag, a check-in staff let through, and UK GDPR export/erase.
+
+The rules are kiosk/core's: the check-in decision (checkin.py, the same as at the front desk),
+packs (packs.py), tidying details (member_details.py), what a field may hold (registration.py).
+Every member change goes through `change_members`, which rebuilds the look-up index in a thread.
+"""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
@@ -19,10 +24,20 @@ from textual.widgets.option_list import Option
 from kiosk.core.checkin import Outcome, decide_check_in, expired, with_pack
 from kiosk.core.csvio import parse_day
 from kiosk.core.lookup import fold
+from kiosk.core.member_details import with_details
 from kiosk.core.members import Member, Pack, PackKind
+from kiosk.core.packs import SESSIONS_MAX, new_pack, pack_problem, sessions_of
 from kiosk.core.phone import digits_of, normalise_phone
 from kiosk.core.registration import field_problem
-from kiosk.ui.screens.staff import StaffScreen, confirm, keys_line, plain, status_line, title_bar
+from kiosk.ui.screens.staff import (
+    StaffScreen,
+    change_members,
+    confirm,
+    keys_line,
+    plain,
+    status_line,
+    title_bar,
+)
 from kiosk.ui.screens.staff_visits import visit_line
 
 if TYPE_CHECKING:
@@ -31,7 +46,6 @@ if TYPE_CHECKING:
 MAX_FOUND = 20
 MIN_SEARCH = 2
 RECENT_VISITS = 5
-SESSIONS_MAX = 999
 
 
 def member_line(m: Member) -> str:
@@ -92,7 +106,6 @@ class FindMemberScreen(StaffScreen):
             yield keys_line("Type 2+ characters   Down: to the list   Enter: open   Esc: back")
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self._search(self.query_one("#query", Input).value)  # an edit may have renamed someone
 
     @on(Input.Changed, "#query")
@@ -175,11 +188,9 @@ class MemberScreen(StaffScreen):
             )
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.show()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self.show()
 
     def show(self) -> None:
@@ -393,6 +404,20 @@ class FormScreen(StaffScreen):
     def action_save(self) -> None:
         raise NotImplementedError
 
+    def save(self, member: Member, then: Callable[[], object]) -> None:
+        """Save the member (the index is rebuilt after), then `then()`; why not on screen."""
+        if self.busy:
+            return  # a save is already waiting its turn
+
+        def failed(error: Exception) -> bool:
+            if not isinstance(error, OSError):
+                return False
+            self.say(f"Could not save: {error.strerror or error}", problem=True)
+            return True
+
+        store = self.kiosk.store
+        change_members(self, lambda: store.save_member(member), lambda _: then(), failed)
+
 
 class MemberFormScreen(FormScreen):
     """Add a member (code None) or edit one; dismisses with the member's code once saved."""
@@ -431,24 +456,21 @@ class MemberFormScreen(FormScreen):
         if any(problems.values()) or phone is None:
             self.say("Please fix what is marked above.", problem=True)
             return
-        first = " ".join(values["first_name"].split())
-        last = " ".join(values["last_name"].split())
-        email = values["email"].strip().lower()
         current = store.member(self.code) if self.code else None
         if self.code and current is None:
             self.say("This member is no longer in the records.", problem=True)
             return
-        if current is not None:
-            member = replace(current, first_name=first, last_name=last, phone=phone, email=email)
-        else:
+        if current is None:
             today = self.clock.now().date()
-            member = Member(store.new_member_code(), first, last, phone, email, joined=today)
-        try:
-            store.save_member(member)
-        except OSError as e:
-            self.say(f"Could not save: {e.strerror or e}", problem=True)
-            return
-        self.dismiss(member.code)
+            current = Member(store.new_member_code(), "", "", "", joined=today)
+        member = with_details(
+            current,
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            phone=phone,
+            email=values["email"],
+        )
+        self.save(member, lambda: self.dismiss(member.code))
 
 
 class PackFormScreen(FormScreen):
@@ -495,7 +517,6 @@ class PackFormScreen(FormScreen):
             yield keys_line("Enter: next field   F10: save   Esc: cancel")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.pack_id is None:
             kinds = self.query_one("#kind", OptionList)
             kinds.highlighted = 0
@@ -518,12 +539,11 @@ class PackFormScreen(FormScreen):
         self.query_one("#bought", Input).focus()
 
     def _count(self, name: str) -> int | None:
-        text = self.value(name).strip()
-        if not text.isdigit() or not 0 <= int(text) <= SESSIONS_MAX:
-            self.problem(name, f"A whole number from 0 to {SESSIONS_MAX}.")
-            return None
-        self.problem(name, "")
-        return int(text)
+        sessions = sessions_of(self.value(name))
+        self.problem(
+            name, "" if sessions is not None else f"A whole number from 0 to {SESSIONS_MAX}."
+        )
+        return sessions
 
     def action_save(self) -> None:
         store = self.kiosk.store
@@ -545,25 +565,17 @@ class PackFormScreen(FormScreen):
         if bought is None or left is None:
             self.say("Please fix what is marked above.", problem=True)
             return
-        if old is None and bought == 0:
-            self.problem("bought", "A new pack needs at least one session.")
+        problem = pack_problem(bought, left, new=old is None)
+        if problem:
+            self.problem("bought" if old is None else "left", problem)
             return
-        if left > bought:
-            self.problem("left", "Sessions left cannot be more than sessions bought.")
-            return
-        today = self.clock.now().date()
         if old is None:
-            pack = Pack(f"P-{uuid.uuid4().hex[:12]}", self.kind, bought, bought, expires, today)
+            pack = new_pack(self.kind, bought, expires, self.clock.now().date())
             updated = replace(member, packs=(*member.packs, pack))
         else:
             pack = replace(old, sessions_bought=bought, sessions_left=left, expires=expires)
             updated = with_pack(member, pack)
-        try:
-            store.save_member(updated)
-        except OSError as e:
-            self.say(f"Could not save: {e.strerror or e}", problem=True)
-            return
-        self.dismiss(pack.id)
+        self.save(updated, lambda: self.dismiss(pack.id))
 
 
 class TrainerFlagScreen(FormScreen):
@@ -618,9 +630,4 @@ class TrainerFlagScreen(FormScreen):
             updated = replace(m, see_trainer=False, see_trainer_note=f"cleared {stamp}: {note}")
         else:
             updated = replace(m, see_trainer=True, see_trainer_note=f"set {stamp}: {note}")
-        try:
-            store.save_member(updated)
-        except OSError as e:
-            self.say(f"Could not save: {e.strerror or e}", problem=True)
-            return
-        self.dismiss(True)
+        self.save(updated, lambda: self.dismiss(True))

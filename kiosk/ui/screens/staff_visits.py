@@ -12,7 +12,15 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.core.members import Member, Visit, VisitFlag
-from kiosk.ui.screens.staff import StaffScreen, confirm, keys_line, plain, status_line, title_bar
+from kiosk.ui.screens.staff import (
+    StaffScreen,
+    change_members,
+    confirm,
+    keys_line,
+    plain,
+    status_line,
+    title_bar,
+)
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -69,7 +77,6 @@ class TodayScreen(StaffScreen):
             yield keys_line("Up/Down: choose   U or Enter: undo   Esc: back")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.refresh_visits()
 
     def refresh_visits(self) -> None:
@@ -119,12 +126,24 @@ class TodayScreen(StaffScreen):
         confirm(self, "Undo this visit?", "Undo it", lambda: self._undo(visit), details)
 
     def _undo(self, visit: Visit) -> None:
-        try:
-            removed = self.kiosk.store.remove_visit(visit.id, give_back=True)
-        except OSError as e:
-            self.say(f"Could not undo: {e.strerror or e}.", problem=True)
+        store = self.kiosk.store
+
+        def failed(error: Exception) -> bool:
+            if not isinstance(error, OSError):
+                return False
+            self.say(f"Could not undo: {error.strerror or error}.", problem=True)
             self.refresh_visits()
-            return
+            return True
+
+        # giving the session back changes the member: the index is rebuilt after
+        change_members(
+            self,
+            lambda: store.remove_visit(visit.id, give_back=True),
+            lambda removed: self._undone(visit, removed),
+            failed,
+        )
+
+    def _undone(self, visit: Visit, removed: Visit | None) -> None:
         self.refresh_visits()
         if removed is None:
             self.say("That visit was already gone.", problem=True)
