@@ -26,7 +26,7 @@ SERIES = "7kq3ob1v0c6t2pl8h5n4m9a2rs@google.com"
 
 
 def read(name: str, today: date, policy: BookingPolicy | None = None) -> list[Booking]:
-    text = (CALENDARS / name).read_text(encoding="utf-8")
+    text = (CALENDARS / name).read_bytes().decode("utf-8")
     return parse_calendar(text, today, policy or BookingPolicy())
 
 
@@ -85,7 +85,7 @@ def test_utc_and_floating_times_become_london_times() -> None:
 
 
 def test_floating_times_follow_google_x_wr_timezone() -> None:
-    text = (CALENDARS / "google.ics").read_text(encoding="utf-8")
+    text = (CALENDARS / "google.ics").read_bytes().decode("utf-8")
     berlin = text.replace("X-WR-TIMEZONE:Europe/London", "X-WR-TIMEZONE:Europe/Berlin")
     found = by_key(parse_calendar(berlin, date(2026, 10, 13), BookingPolicy()))
     floating = found["9z8y7x6w5v4u3t2s1r0q9p8o7n@google.com"]
@@ -146,7 +146,7 @@ def test_only_the_window_is_kept() -> None:
     found = read("google.ics", date(2026, 11, 20), None)  # 7 days back: from 13 November
     assert min(b.start for b in found).date() == date(2026, 11, 17)
     found = parse_calendar(
-        (CALENDARS / "google.ics").read_text(encoding="utf-8"),
+        (CALENDARS / "google.ics").read_bytes().decode("utf-8"),
         date(2026, 10, 13),
         BookingPolicy(),
         back_days=0,

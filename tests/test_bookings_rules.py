@@ -59,7 +59,7 @@ def booking(start: datetime, code: str | None = SARAH.code, **kw: object) -> Boo
 
 
 def google() -> dict[str, Booking]:
-    text = (CALENDARS / "google.ics").read_text(encoding="utf-8")
+    text = (CALENDARS / "google.ics").read_bytes().decode("utf-8")
     found = parse_calendar(text, date(2026, 10, 13), POLICY)
     return {b.key: b for b in match_bookings(found, MemberDirectory(MEMBERS), {})}
 

@@ -531,7 +531,7 @@ def source_label(source: str) -> str:
     return source
 
 
-class _OnlyWebRedirects(urllib.request.HTTPRedirectHandler):
+class OnlyWebRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to another http(s) address, never to file: or anything else."""
 
     def redirect_request(
@@ -559,7 +559,7 @@ def opener() -> urllib.request.OpenerDirector:
         urllib.request.HTTPHandler(),
         urllib.request.HTTPSHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
-        _OnlyWebRedirects(),
+        OnlyWebRedirects(),
         urllib.request.HTTPErrorProcessor(),
     ):
         built.add_handler(handler)
