@@ -299,33 +299,70 @@ TIME = st.one_of(
 )
 
 
-def maybe(draw: st.DrawFn, doc: dict[str, Any], key: str, values: st.SearchStrategy[Any]) -> None:
-    if draw(st.booleans()):
-        doc[key] = draw(values)
+ANY = st.one_of(TEXT, DAY, TIME, st.lists(st.integers(), max_size=1), st.floats())
+MEMBER_FIELDS = {
+    "code": TEXT,
+    "first_name": TEXT,
+    "last_name": TEXT,
+    "phone": TEXT,
+    "email": TEXT,
+    "see_trainer": TEXT,
+    "see_trainer_note": TEXT,
+    "joined": DAY,
+    "terms_version": TEXT,
+    "terms_agreed_at": TIME,
+    "packs": st.sampled_from(["packs", [1], None, [[]]]),
+}
+PACK_FIELDS = {
+    "id": TEXT,
+    "kind": st.sampled_from(["EMS", "PT", "Pilates", "ems", None, 3]),
+    "sessions_bought": TEXT,
+    "sessions_left": TEXT,
+    "charged": TEXT,
+    "expires": DAY,
+    "bought": DAY,
+}
+VISIT_FIELDS = {
+    "id": TEXT,
+    "member_code": TEXT,
+    "at": TIME,
+    "kind": st.sampled_from(["EMS", "PT", "Pilates", "ems", None, 3]),
+    "pack_id": TEXT,
+    "flags": st.sampled_from([["first_ems"], ["nope"], "first_ems", [[]], None]),
+    "note": TEXT,
+}
+
+
+def alter(draw: st.DrawFn, doc: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Nothing, or one thing not as the kiosk writes it: a field changed, added or left out."""
+    how = draw(st.sampled_from(["as written", "as written", "change", "leave out", "add"]))
+    if how == "change":
+        key = draw(st.sampled_from(sorted(fields)))
+        doc[key] = draw(fields[key])
+    elif how == "leave out" and doc:
+        del doc[draw(st.sampled_from(sorted(doc)))]
+    elif how == "add":
+        doc[draw(st.sampled_from(["extra", "charge", "charged"]))] = draw(ANY)
 
 
 @st.composite
 def member_docs(draw: st.DrawFn) -> Any:
     doc = member_of_doc()
-    for key in ("code", "first_name", "last_name", "phone", "email", "see_trainer_note"):
-        maybe(draw, doc, key, TEXT)
-    maybe(draw, doc, "see_trainer", TEXT)
-    maybe(draw, doc, "joined", DAY)
-    maybe(draw, doc, "terms_agreed_at", TIME)
-    pack = {"id": "p1", "kind": "EMS", "sessions_bought": 10, "sessions_left": 4}
-    for key, values in (
-        ("id", TEXT),
-        ("kind", st.sampled_from(["EMS", "PT", "Pilates", "ems", None])),
-        ("sessions_bought", TEXT),
-        ("sessions_left", TEXT),
-        ("charged", TEXT),
-        ("expires", DAY),
-        ("bought", DAY),
-    ):
-        maybe(draw, pack, key, values)
-    doc["packs"] = draw(st.sampled_from([[pack], [pack, pack], [], "packs", [1], None]))
-    if draw(st.booleans()):
-        del doc[draw(st.sampled_from(sorted(doc)))]
+    doc["first_name"] = draw(st.text(max_size=8))
+    doc["joined"] = draw(st.sampled_from([None, "2026-01-31"]))
+    doc["terms_agreed_at"] = draw(st.sampled_from([None, "2026-01-31T09:30:00+00:00"]))
+    doc["see_trainer"] = draw(st.booleans())
+    packs = []
+    for n in range(draw(st.integers(0, 2))):
+        pack = {"id": f"p{n}", "kind": draw(st.sampled_from(["EMS", "PT", "Pilates"]))}
+        pack |= {"sessions_bought": 10, "sessions_left": draw(st.integers(-2, 10))}
+        pack |= {"expires": draw(st.sampled_from([None, "2027-06-30"])), "bought": None}
+        if draw(st.booleans()):
+            pack["charged"] = draw(st.integers(0, 9))
+        alter(draw, pack, PACK_FIELDS)
+        packs.append(pack)
+    doc["packs"] = packs
+    alter(draw, doc, MEMBER_FIELDS)
     return doc
 
 
@@ -348,29 +385,27 @@ def member_of_doc() -> dict[str, Any]:
 @st.composite
 def visit_docs(draw: st.DrawFn) -> Any:
     doc: dict[str, Any] = {
-        "id": "v1",
+        "id": draw(st.text(max_size=8)),
         "member_code": "FT-SARAH2",
-        "at": "2026-11-23T10:00:00+00:00",
-        "kind": "EMS",
-        "pack_id": None,
-        "flags": [],
-        "note": "",
+        "at": draw(st.sampled_from(["2026-11-23T10:00:00+00:00", "2026-03-29T01:30:00+01:00"])),
+        "kind": draw(st.sampled_from(["EMS", "PT", "Pilates", None])),
+        "pack_id": draw(st.sampled_from([None, "p1"])),
+        "flags": draw(st.lists(st.sampled_from(["first_ems", "short_gap", "override"]))),
+        "note": draw(st.text(max_size=8)),
     }
-    for key in ("id", "member_code", "note", "pack_id"):
-        maybe(draw, doc, key, TEXT)
-    maybe(draw, doc, "at", TIME)
-    maybe(draw, doc, "kind", st.sampled_from(["EMS", "PT", "Pilates", "ems", None, 3]))
-    maybe(draw, doc, "flags", st.sampled_from([["first_ems"], ["nope"], "first_ems", [[]], None]))
     if draw(st.booleans()):
-        del doc[draw(st.sampled_from(sorted(doc)))]
+        doc["charge"] = draw(st.integers(1, 9))
+    alter(draw, doc, VISIT_FIELDS)
     return doc
 
 
 def outcome(parse: Any, doc: Any) -> Any:
     try:
-        return parse(doc)
+        found = parse(doc)
     except Exception as e:  # the same kind of error and message, whichever way it was parsed
         return type(e), str(e)
+    value = found[0] if isinstance(found, tuple) else found
+    return found, hash(value), repr(value)  # built field by field: the same object in every way
 
 
 @settings(max_examples=300, deadline=None)

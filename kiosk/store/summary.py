@@ -276,8 +276,13 @@ class Summary:
     def latest_docs(self, code: str) -> list[tuple[dict[str, Any], str]]:
         """This member's latest visit documents (of each kind) in the covered months, with
         their month. ValueError and the like if their line is not as written."""
-        part = self._parsed(code)
-        found = {id(e[2]): (e[2], e[3]) for e in part[1].values()} if part else {}
+        held = self._index().get(code)
+        if isinstance(held, bytes):  # as written: each of their latest visits once
+            _, entries = json.loads(_value(held))
+            for _, doc in entries:
+                doc.setdefault("member_code", code)
+            return [(doc, month) for month, doc in entries]
+        found = {id(e[2]): (e[2], e[3]) for e in held[1].values()} if held else {}
         return list(found.values())
 
     def member_months(self, code: str) -> set[str]:

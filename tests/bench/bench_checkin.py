@@ -65,18 +65,20 @@ def members(rng: random.Random) -> list[Member]:
     return out
 
 
-def write_history(directory: Path, months: int, rng: random.Random) -> None:
+def write_history(
+    directory: Path, months: int, rng: random.Random, now: datetime = NOW
+) -> None:
     """`months` months of visits, PER_MONTH each, ending with this month up to yesterday."""
     visits_dir = directory / "visits"
     visits_dir.mkdir(parents=True, exist_ok=True)
-    first = NOW.date().replace(day=1)
+    first = now.date().replace(day=1)
     for back in range(months):
         year, month = first.year, first.month - back
         while month < 1:
             year, month = year - 1, month + 12
         docs = {}
         for n in range(PER_MONTH):
-            last_day = 22 if back == 0 else 28
+            last_day = max(1, now.day - 1) if back == 0 else 28
             at = datetime(year, month, rng.randint(1, last_day), 9, 0, tzinfo=LONDON)
             at += timedelta(minutes=rng.randint(0, 600))
             code = f"FT-B{rng.randrange(MEMBERS):05d}"
@@ -85,12 +87,12 @@ def write_history(directory: Path, months: int, rng: random.Random) -> None:
         path.write_text(json.dumps({"_default": docs}))
 
 
-def make_studio(months: int, seed: int) -> Path:
+def make_studio(months: int, seed: int, now: datetime = NOW) -> Path:
     rng = random.Random(seed)
     directory = Path(tempfile.mkdtemp(prefix=f"bench-checkin-{months}-"))
     with Store.open(directory) as store:
         store.add_members(members(rng))
-    write_history(directory, months, rng)
+    write_history(directory, months, rng, now)
     return directory
 
 

@@ -1,0 +1,160 @@
+"""What years of visits cost at start-up (issue 16), each against a baseline in the same run.
+
+Two studios with 5,000 members, 500 health screenings and the same month of visits so far (about
+1,000, a busy studio), generated up to today as the kiosk's clock sees it; the big one also has
+99 months before that: 100,000 visits in all. Each studio is opened once first, as a kiosk that
+has run before has (the first open after years of history builds visits-summary.json).
+
+- Store open: Store.open + close with 100k visits against the same with 1k. Best of ROUNDS, the
+  two interleaved, so a busy moment on a shared machine does not land on one side. Goal: <= 1.2.
+- One visit recorded by the CLI: `kiosk visits import` of a one-row CSV, the whole process
+  (start, open, check, write, fsync, close), 100k against 1k. Median of ROUNDS. Goal: <= 1.2.
+- Kiosk cold start to first paint (the studio's name on a real pseudo-terminal, kiosk/
+  byte-compiled as installed): the 100k studio against an empty data directory. Median of
+  ROUNDS, interleaved. Goal: <= 1.2.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.members import Screening
+from kiosk.store import Store
+from kiosk.store.summary import SUMMARY_FILE
+
+from ..terminal import ROOT, Terminal, kiosk_argv
+from .bench_checkin import make_studio
+
+ROUNDS = 7
+COLS, ROWS = 120, 40
+
+
+def studio(months: int, now: datetime) -> Path:
+    directory = make_studio(months, seed=months, now=now)
+    with Store.open(directory) as store:
+        for i in range(0, 5000, 10):
+            consent = now.replace(year=now.year - 1)
+            store.save_screening(
+                Screening(f"FT-B{i:05d}", consent.date(), consent, {"pacemaker": False})
+            )
+    return directory
+
+
+def settle(directory: Path) -> None:
+    """Open until an open changes nothing (the first builds the summary; one more may record
+    fingerprints of files that were too new to trust a moment ago)."""
+    summary = directory / SUMMARY_FILE
+
+    def written() -> tuple[int, int] | None:
+        return (summary.stat().st_ino, summary.stat().st_mtime_ns) if summary.exists() else None
+
+    for _ in range(100):
+        before = written()
+        Store.open(directory).close()
+        if written() == before:
+            return
+    raise AssertionError(f"{directory}: the summary is written again at every open")
+
+
+@pytest.fixture(scope="module")
+def studios() -> Iterator[tuple[Path, Path]]:
+    now = datetime.now().astimezone()
+    big = studio(100, now)
+    small = studio(1, now)
+    try:
+        settle(big)
+        settle(small)
+        with Store.open(big) as store:
+            assert store.visit_count() == 100_000
+        yield small, big
+    finally:
+        shutil.rmtree(small, ignore_errors=True)
+        shutil.rmtree(big, ignore_errors=True)
+
+
+def test_store_open_does_not_grow_with_history(studios: tuple[Path, Path]) -> None:
+    small, big = studios
+    times: dict[Path, list[float]] = {small: [], big: []}
+    for _ in range(ROUNDS):
+        for directory in (small, big):
+            started = time.perf_counter()
+            Store.open(directory).close()
+            times[directory].append(time.perf_counter() - started)
+    small_ms, big_ms = min(times[small]) * 1000, min(times[big]) * 1000
+    ratio = big_ms / small_ms
+    print(
+        f"\nstore open (5,000 members, 500 screenings): {small_ms:.0f} ms with 1k visits, "
+        f"{big_ms:.0f} ms with 100k visits (best of {ROUNDS}; medians "
+        f"{statistics.median(times[small]) * 1000:.0f} and "
+        f"{statistics.median(times[big]) * 1000:.0f} ms): ratio {ratio:.2f} (goal <= 1.2)"
+    )
+    assert ratio <= 1.2
+
+
+def test_one_visit_recorded_by_the_cli_does_not_grow_with_history(
+    studios: tuple[Path, Path], tmp_path: Path
+) -> None:
+    compile_kiosk()
+    small, big = studios
+    today = date.today().isoformat()
+    times: dict[Path, list[float]] = {small: [], big: []}
+    for n in range(ROUNDS + 1):
+        for directory in (small, big):
+            row = tmp_path / f"visit-{n}.csv"  # a different time each run: never a duplicate
+            row.write_text(f"member_code,date,time\nFT-B00007,{today},05:{n:02d}\n")
+            argv = kiosk_argv("--data", str(directory), "visits", "import", str(row))
+            started = time.perf_counter()
+            done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+            took = time.perf_counter() - started
+            assert done.returncode == 0 and "imported 1 visit" in done.stdout, done
+            if n:  # the first pair only warms the disk cache
+                times[directory].append(took)
+    small_s, big_s = statistics.median(times[small]), statistics.median(times[big])
+    ratio = big_s / small_s
+    print(
+        f"\none visit recorded by `kiosk visits import` (whole process): "
+        f"{small_s * 1000:.0f} ms with 1k visits of history, {big_s * 1000:.0f} ms with 100k "
+        f"(medians of {ROUNDS}): ratio {ratio:.2f} (goal <= 1.2)"
+    )
+    assert ratio <= 1.2
+
+
+def test_cold_start_to_first_paint_does_not_grow_with_history(
+    studios: tuple[Path, Path], tmp_path: Path
+) -> None:
+    compile_kiosk()
+    _, big = studios
+    times: dict[str, list[float]] = {"empty": [], "100k": []}
+    for n in range(ROUNDS + 1):
+        empty = tmp_path / f"empty{n}"
+        empty.mkdir()
+        for name, directory in (("empty", empty), ("100k", big)):
+            kiosk = Terminal(kiosk_argv("--data", str(directory), "run"), size=(COLS, ROWS))
+            try:
+                painted = kiosk.wait_for(b"Fast Track EMS") - kiosk.started
+            finally:
+                kiosk.stop()
+            if n:  # the first pair only warms the disk cache
+                times[name].append(painted)
+    empty_s, big_s = statistics.median(times["empty"]), statistics.median(times["100k"])
+    ratio = big_s / empty_s
+    print(
+        f"\nkiosk cold start to first paint: {empty_s * 1000:.0f} ms on an empty data "
+        f"directory, {big_s * 1000:.0f} ms with 5,000 members and 100k visits (medians of "
+        f"{ROUNDS}): ratio {ratio:.2f} (goal <= 1.2)"
+    )
+    assert ratio <= 1.2
+
+
+def compile_kiosk() -> None:
+    """As installed: `pip install .` byte-compiles (a read-only /opt on the Pi could not later)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kiosk")], check=True)
