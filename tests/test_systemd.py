@@ -130,6 +130,26 @@ def test_the_kmscon_alternative_never_runs_alongside() -> None:
     assert kiosk_command(one(unit, "Service", "ExecStart"))[-1] == "run"
 
 
+def test_the_bookings_sync_every_10_minutes_in_opening_hours() -> None:
+    service = parse(UNITS / "kiosk-bookings.service")
+    timer = parse(UNITS / "kiosk-bookings.timer")
+    parser, commands = build_parser()
+    args = parser.parse_args(kiosk_command(one(service, "Service", "ExecStart")))
+    assert (args.command, args.source) == ("bookings sync", None)  # $KIOSK_CALENDAR_URL
+    assert args.command in commands and args.data == "/var/lib/kiosk"
+    env = one(service, "Service", "EnvironmentFile")
+    assert one(service, "Unit", "ConditionPathExists") == env  # no calendar: nothing runs
+    assert one(service, "Service", "Type") == "oneshot"
+    assert one(service, "Service", "User") == "kiosk"
+    assert one(service, "Service", "SuccessExitStatus") == "75"  # offline: try again later
+    assert one(service, "Service", "ProtectSystem") == "strict"
+    assert "Install" not in service
+    calendars = timer["Timer"]["OnCalendar"]
+    assert all("/10:00" in c for c in calendars)
+    assert any(c.startswith("Mon..Fri") for c in calendars)
+    assert one(timer, "Install", "WantedBy") == "timers.target"
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
 def test_systemd_analyze_verify(tmp_path: Path) -> None:
     # verify insists that ExecStart exists: point it at a stand-in for the installed kiosk
@@ -137,7 +157,7 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
     stand_in.write_text("#!/bin/sh\n")
     stand_in.chmod(0o755)
     units = sorted(UNITS.glob("*.service")) + sorted(UNITS.glob("*.timer"))
-    assert len(units) == 4
+    assert len(units) == 6
     for unit in units:
         text = unit.read_text().replace(KIOSK_BIN, str(stand_in))
         (tmp_path / unit.name).write_text(text.replace("/usr/bin/kmscon", str(stand_in)))
