@@ -30,13 +30,11 @@ import contextlib
 import fcntl
 import json
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from kiosk.core.bookings import (
@@ -57,6 +55,9 @@ from kiosk.core.studio import BookingPolicy
 from kiosk.store.documents import member_of
 from kiosk.store.files import write_atomic
 from kiosk.store.storage import DamagedFile, read_json_file
+
+if TYPE_CHECKING:
+    import urllib.request
 
 FOLDER = "bookings"
 CALENDAR = "calendar.json"
@@ -531,27 +532,36 @@ def source_label(source: str) -> str:
     return source
 
 
-class OnlyWebRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to another http(s) address, never to file: or anything else."""
+def redirect_handler() -> urllib.request.HTTPRedirectHandler:
+    """Follows a redirect only to another http(s) address, never to file: or anything else.
+    (urllib is imported here, not at the top: the kiosk's start does not need it.)"""
+    import urllib.error
+    import urllib.request
+    from typing import IO
 
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urlparse(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(
-                newurl, code, f"refused a redirect to {newurl!r} (only http(s))", headers, fp
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    class OnlyWebRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(
+            self,
+            req: urllib.request.Request,
+            fp: IO[bytes],
+            code: int,
+            msg: str,
+            headers: Any,
+            newurl: str,
+        ) -> urllib.request.Request | None:
+            if urlparse(newurl).scheme not in ("http", "https"):
+                raise urllib.error.HTTPError(
+                    newurl, code, f"refused a redirect to {newurl!r} (only http(s))", headers, fp
+                )
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return OnlyWebRedirects()
 
 
 def opener() -> urllib.request.OpenerDirector:
     """An opener that speaks http and https only: no file:, ftp: or data: handlers at all."""
+    import urllib.request
+
     built = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
@@ -559,7 +569,7 @@ def opener() -> urllib.request.OpenerDirector:
         urllib.request.HTTPHandler(),
         urllib.request.HTTPSHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
-        OnlyWebRedirects(),
+        redirect_handler(),
         urllib.request.HTTPErrorProcessor(),
     ):
         built.add_handler(handler)
@@ -579,6 +589,9 @@ def fetch_calendar(source: str, timeout: float = FETCH_TIMEOUT) -> str:
     had (the network, the server, a missing file); CalendarError when it is not text."""
     scheme = urlparse(source).scheme.lower()
     if scheme in ("http", "https"):
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(
             source, headers={"User-Agent": "studio-kiosk", "Accept": "text/calendar"}
         )
