@@ -235,16 +235,15 @@ class Summary:
     def _index(self) -> dict[str, Part | bytes]:
         """Members by code, each still as its line of the file until first asked for."""
         if self._members is None:
-            members: dict[str, Part | bytes] = {}
-            for chunk in self._lines:
-                for line in chunk.split(b"\n") if chunk else ():
-                    at = line.find(b'":[')
-                    code = line[1:at]
-                    if at < 1 or b"\\" in code:
-                        ((key, _),) = json.loads(b"{" + line.removesuffix(b",") + b"}").items()
-                        members[str(key)] = line
-                    else:
-                        members[code.decode("utf-8")] = line
+            lines = [line for chunk in self._lines if chunk for line in chunk.split(b"\n")]
+            members: dict[str, Part | bytes] = {
+                line[1 : line.find(b'":[')].decode("utf-8"): line for line in lines
+            }
+            if any("\\" in code for code in members):  # a code with escapes in it: decode them
+                members = {}
+                for line in lines:
+                    ((code, _),) = json.loads(b"{" + line.removesuffix(b",") + b"}").items()
+                    members[str(code)] = line
             self._members, self._lines = members, []
         return self._members
 
