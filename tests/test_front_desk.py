@@ -55,16 +55,31 @@ def desk(app: App[None]) -> FrontDeskScreen:
 
 
 def shown_codes(screen: FrontDeskScreen) -> list[QRCode]:
-    return [q for q in screen.query(QRCode) if q.parent is not None and q.parent.display]
+    return [q for q in screen.query(QRCode) if q.display]
+
+
+async def settled(pilot: Pilot[None], app: App[None]) -> FrontDeskScreen:
+    """The front desk with its codes mounted (they come just after the first frame)."""
+    await wait_for(
+        pilot,  # type: ignore[arg-type]
+        lambda: (
+            isinstance(app.screen, FrontDeskScreen)
+            and all(q.is_mounted for q in app.screen.slots)
+            and len(app.screen.slots) == len(app.screen.links)
+        ),
+        "the codes to be mounted",
+    )
+    await pilot.pause()
+    return desk(app)
 
 
 async def codes_drawn(pilot: Pilot[None], screen: FrontDeskScreen) -> None:
     """Codes are worked out just after the first paint; wait for them."""
-    for _ in range(100):
-        if all(q.ready for q in shown_codes(screen)):
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("codes never drawn")
+    await wait_for(
+        pilot,  # type: ignore[arg-type]
+        lambda: bool(screen.slots) and all(q.ready for q in shown_codes(screen)),
+        "the codes to be drawn",
+    )
 
 
 def text_of(widget: Widget) -> str:
@@ -78,12 +93,15 @@ def check_layout(screen: FrontDeskScreen) -> None:
     info = screen.query_one("#info").region
     for qr in codes:
         size = qr.code_size
-        assert qr.region.size == size, f"{qr.data} drawn at {qr.region.size}, needs {size}"
+        # the code and its caption's rows, whole
+        want = (size.width, size.height + qr.caption_rows)
+        assert qr.region.size == want, f"{qr.data} drawn at {qr.region.size}, needs {want}"
         assert whole.contains_region(qr.region), f"{qr.data} off screen: {qr.region}"
         assert screen.query_one("#codes").region.contains_region(qr.region)
         assert not qr.region.overlaps(info), "a code covers the text"
-        caption = qr.parent.query_one(".caption")  # type: ignore[union-attr]
-        assert whole.contains_region(caption.region)
+        assert qr.caption_rows == 2 and len(qr.caption_lines()) == 2
+        words = " ".join(" ".join(qr.caption_lines()).split())
+        assert words == " ".join(qr.caption.split()), f"caption cut: {qr.caption_lines()}"
     for a in codes:
         for b in codes:
             assert a is b or not a.region.overlaps(b.region)
@@ -104,8 +122,7 @@ async def test_80x24_shows_the_studio_clock_hours_and_one_whole_code(
 ) -> None:
     app = Probe(content, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = desk(app)
+        screen = await settled(pilot, app)
         assert text_of(screen.query_one("#studio-name")) == "Fast Track EMS & Fitness"
         assert text_of(screen.query_one(WallClock)) == "10:00:00  Monday 23 November"
         assert text_of(screen.query_one("#hours")) == "Open now until 20:00"
@@ -119,8 +136,7 @@ async def test_80x24_shows_the_studio_clock_hours_and_one_whole_code(
 async def test_200x60_shows_all_four_codes(content: Content, clock: FakeClock) -> None:
     app = Probe(content, clock)
     async with app.run_test(size=(200, 60)) as pilot:
-        await pilot.pause()
-        screen = desk(app)
+        screen = await settled(pilot, app)
         assert [q.data for q in shown_codes(screen)] == [lk.url for lk in content.studio.links]
         check_layout(screen)
         # the codes still read as codes once composed onto the whole screen
@@ -136,8 +152,7 @@ async def test_layout_fits_every_size(
 ) -> None:
     app = Probe(content, clock)
     async with app.run_test(size=size) as pilot:
-        screen = desk(app)
-        await pilot.pause()
+        screen = await settled(pilot, app)
         assert len(shown_codes(screen)) >= 1
         if size >= (200, 60):
             assert len(shown_codes(screen)) == 4
@@ -156,8 +171,7 @@ async def test_full_style_codes_fit_or_fall_back_to_half(
     studio = replace(content.studio, qr_style="full")
     app = Probe(replace(content, studio=studio), clock)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        screen = desk(app)
+        screen = await settled(pilot, app)
         check_layout(screen)
         styles = {q.qr_style for q in shown_codes(screen)}
         if size == (240, 67):
@@ -175,8 +189,7 @@ async def test_codes_and_slides_take_turns_as_the_clock_moves(
     app = Probe(content, clock)
     seconds = content.studio.slide_seconds
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = desk(app)
-        await pilot.pause()
+        screen = await settled(pilot, app)
         seen = []
         slides = []
         for _ in range(4):
@@ -196,8 +209,12 @@ async def test_clock_ticks_by_itself_and_hours_follow(content: Content, clock: F
     async with app.run_test(size=(80, 24)) as pilot:
         screen = desk(app)
         clock.advance(1)
-        await pilot.pause(1.3)  # the real once-a-second timer redraws it
-        assert text_of(screen.query_one(WallClock)) == "10:00:01  Monday 23 November"
+        # the real once-a-second timer redraws it (waited for, never for a fixed time)
+        await wait_for(
+            pilot,  # type: ignore[arg-type]
+            lambda: text_of(screen.query_one(WallClock)) == "10:00:01  Monday 23 November",
+            "the clock's own timer to show 10:00:01",
+        )
         clock.set(datetime(2026, 11, 23, 20, 0, 5, tzinfo=LONDON))
         screen.tick()
         await pilot.pause()
@@ -299,8 +316,7 @@ async def test_broken_content_still_gives_a_working_display(
     content = load_content(tmp_path)
     app = Probe(content, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = desk(app)
+        screen = await settled(pilot, app)
         assert text_of(screen.query_one("#studio-name")) == "Fast Track EMS & Fitness"
         assert not screen.query_one("#codes").display
         assert shown_codes(screen) == []
@@ -327,8 +343,7 @@ def test_arrangement_prefers_more_codes_then_more_room_for_text(content: Content
 async def test_the_layout_check_catches_a_clipped_code(content: Content, clock: FakeClock) -> None:
     app = Probe(content, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = desk(app)
-        await pilot.pause()
+        screen = await settled(pilot, app)
         screen.query_one("#codes").styles.height = 10
         await pilot.pause()
         with pytest.raises(AssertionError):
@@ -387,15 +402,13 @@ async def test_longest_content_allowed_still_fits(
     slide = Slide(words(SLIDE_TITLE_MAX, "lumborum"), words(SLIDE_BODY_MAX, "quadratus"))
     app = Probe(replace(content, studio=studio, slides=(slide,)), clock)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        check_layout(desk(app))
+        check_layout(await settled(pilot, app))
 
 
 async def test_resizing_rearranges_the_codes(content: Content, clock: FakeClock) -> None:
     app = Probe(content, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = desk(app)
-        await pilot.pause()
+        screen = await settled(pilot, app)
         counts = []
         for size in [(200, 60), (120, 40), (80, 24), (240, 67)]:
             await pilot.resize_terminal(*size)
@@ -414,8 +427,7 @@ async def test_content_text_is_shown_as_written_never_as_markup(
     slides = (Slide("[blink]Title", "Body with [link=x]markup[/link] in it"),)
     app = Probe(replace(content, studio=studio, slides=slides), clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = desk(app)
+        screen = await settled(pilot, app)
         assert text_of(screen.query_one("#studio-name")) == "[b]Studio[/b]"
         assert text_of(screen.query_one("#address")) == "1 [red]Road"
         slide = text_of(screen.query_one(SlideView))
@@ -428,7 +440,8 @@ async def test_the_clock_sleeps_under_other_screens(content: Content, clock: Fak
     app = Probe(content, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = desk(app)
-        await pilot.pause(1.1)  # the 1 s ticker starts on the next whole second
+        # the 1 s ticker starts on the next whole second
+        await wait_for(pilot, lambda: screen.ticker is not None, "the ticker")  # type: ignore[arg-type]
         ticker = screen.ticker
         assert ticker is not None and ticker._active.is_set()
         app.push_screen(Screen())
@@ -449,8 +462,7 @@ async def test_the_time_is_large_where_there_is_room(
 
     app = Probe(content, clock)
     async with app.run_test(size=size) as pilot:
-        screen = desk(app)
-        await pilot.pause()
+        screen = await settled(pilot, app)
         big = screen.query_one("#big-clock", BigCountdown)
         assert big.text == "10:00"
         drawn = big.lines

@@ -15,6 +15,8 @@ from textual.strip import Strip
 from kiosk.core.content import Content
 from kiosk.ui.widgets.qr import QUIET_ZONE, QRCode, code_modules, code_size, draw, qr_matrix
 
+from .waiting import wait_for
+
 CELL_W, CELL_H = 4, 8  # pixels per text cell: terminal cells are about twice as tall as wide
 
 
@@ -36,9 +38,8 @@ def rasterise(strips: list[Strip], *, strict: bool = True) -> Image.Image:
                 x, y = (col + 1) * CELL_W, (row + 1) * CELL_H
                 shapes = {" ": (bg, bg), "▀": (fg, bg), "▄": (bg, fg), "█": (fg, fg)}
                 halves = shapes[ch] if strict else shapes.get(ch, (bg, bg))
-                for half, colour in enumerate(halves):
-                    if not strict:
-                        colour = colour or (0, 0, 0)
+                for half, shade in enumerate(halves):
+                    colour = shade if strict else shade or (0, 0, 0)
                     assert colour is not None, f"cell {ch!r} at {col},{row} has no colour"
                     box = (x, y + half * CELL_H // 2, x + CELL_W, y + (half + 1) * CELL_H // 2)
                     img.paste(tuple(colour), box)
@@ -158,27 +159,50 @@ async def test_a_deferred_code_is_blank_white_until_drawn() -> None:
 
     url = "https://www.fasttrack-ems.com"
 
+    class Two(App[None]):
+        def compose(self) -> ComposeResult:
+            yield QRCode(url, defer=3600, id="later")  # not in this test's lifetime
+            yield QRCode(url, defer=0.05, id="soon")
+
+    app = Two()
+    async with app.run_test(size=(60, 60)) as pilot:
+        await pilot.pause()
+        later = app.query_one("#later", QRCode)
+        assert not later.ready and later.region.size == code_size(url, "half")
+        blank = [later.render_line(y) for y in range(later.region.height)]
+        colours = {seg.style.bgcolor for s in blank for seg in s if seg.style}
+        assert {c.get_truecolor() if c else None for c in colours} == {(255, 255, 255)}
+        assert decode(rasterise(blank)) == []
+        soon = app.query_one("#soon", QRCode)
+        await wait_for(pilot, lambda: soon.ready, "the code to be drawn")  # type: ignore[arg-type]
+        drawn = [soon.render_line(y) for y in range(soon.region.height)]
+        assert decode(rasterise(drawn)) == [url]
+
+
+async def test_caption_is_drawn_under_the_code_wrapped_and_centred() -> None:
+    from textual.app import App, ComposeResult
+
+    url = "https://www.fasttrack-ems.com"
+    caption = "Book a session or a free consultation online"
+
     class One(App[None]):
         def compose(self) -> ComposeResult:
-            yield QRCode(url, defer=0.2)
+            yield QRCode(url, caption=caption, caption_rows=2)
+            yield QRCode("https://example.com", id="bare")
 
     app = One()
-    async with app.run_test(size=(60, 30)) as pilot:
-        qr = app.query_one(QRCode)
+    async with app.run_test(size=(60, 60)) as pilot:
         await pilot.pause()
-        assert not qr.ready and qr.region.size == code_size(url, "half")
-        blank = [qr.render_line(y) for y in range(qr.region.height)]
-        assert {seg.style.bgcolor.get_truecolor() for s in blank for seg in s if seg.style} == {
-            (255, 255, 255)
-        }
-        assert decode(rasterise(blank)) == []
-        for _ in range(50):
-            if qr.ready:
-                break
-            await pilot.pause(0.02)
-        assert qr.ready
-        drawn = [qr.render_line(y) for y in range(qr.region.height)]
-        assert decode(rasterise(drawn)) == [url]
+        qr = app.query_one(QRCode)
+        width, height = code_size(url, "half")
+        assert qr.region.size == (width, height + 2)
+        lines = qr.caption_lines()
+        assert [qr.render_line(height + n).text for n in range(2)] == lines
+        assert len(lines) == 2 and all(len(line) == width for line in lines)
+        assert " ".join(" ".join(lines).split()) == caption
+        for line in lines:  # centred
+            assert abs((len(line) - len(line.lstrip())) - (len(line) - len(line.rstrip()))) <= 1
+        assert app.query_one("#bare", QRCode).caption_lines() == []  # no caption, no rows
 
 
 def test_sixteen_colour_terminals_get_black_and_bright_white() -> None:

@@ -2,7 +2,12 @@
 
 Studio name, a live clock, today's opening hours, the address, rotating slides and QR codes for
 the studio's links. What is shown is derived from the injected clock (which slide, which codes),
-so one timer a second keeps it all current and a test moves a FakeClock instead of waiting.
+so one timer a second keeps it all current and a test moves a FakeClock instead of waiting. Each
+second only the wall clock is redrawn; the rest only when its minute or slide comes round.
+
+The first frame is the text: the codes' place is kept in the first layout, and they are mounted
+just after it is on the terminal (and worked out a moment later), so the studio's name is on
+screen as soon as it can be, even on a Pi.
 
 Typing a letter or digit starts the check-in look-up (the App routes those keys, through
 kiosk/core/typeahead.py); F2 or the Warm-up button opens the warm-ups; F12, or five taps on the
@@ -14,10 +19,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -40,8 +44,8 @@ INFO_MIN_ROWS = 12  # text above the codes when they sit below it
 CAPTION_ROWS = 2
 GAP_COLUMNS = 2
 GAP_ROWS = 1
-# codes are worked out this long after mounting, one every 50 ms: the first frame goes out first
-CODES_AFTER = 0.25
+# codes are worked out this long after they are mounted (after the first frame), one every 50 ms
+CODES_AFTER = 0.1
 TAPS_FOR_STAFF = 5
 TAP_WINDOW = 4.0  # seconds in which the taps must come
 
@@ -131,17 +135,22 @@ class FrontDeskScreen(Screen[None]):
         self.arrangement = Arrangement(0, 0, False, self.studio.qr_style, 0, 0)
         self.taps: list[float] = []
         self.shown_hours = self.hours_text()
-        self._arranged = False
         self._ticking = False
-        self.slots: list[Widget] = []
+        self._minute: tuple[int, int, int] | None = None  # the minute last shown (day, hour, min)
+        self._slide_step = -1  # the slide step last shown
+        self.slots: list[QRCode] = []  # mounted just after the first frame
+        # plain widgets as containers, laid out by front_desk.tcss: Textual's container classes
+        # would each add their own default CSS, and the stylesheet is parsed again for each
+        self.codes = Widget(id="codes")
         self.ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
         size = self.app.size
         self.arrangement = arrange(size.width, size.height, self.links, self.studio.qr_style)
-        with Container(id="main", classes="-stacked" if self.arrangement.stacked else ""):
-            with Vertical(id="info"):
+        self._place_codes(size.width)
+        with Widget(id="main", classes="-stacked" if self.arrangement.stacked else ""):
+            with Widget(id="info"):
                 yield StudioName(self.studio.name, id="studio-name", markup=False)
                 yield WallClock(self.clock, id="clock")
                 yield Static(self.shown_hours, id="hours", markup=False)
@@ -150,14 +159,8 @@ class FrontDeskScreen(Screen[None]):
                 yield SlideView(self.content.slides, id="slide")
                 # the time, large, where the column has room: readable across the studio
                 yield BigCountdown(small_text=False, id="big-clock")
-            with Container(id="codes"):
-                style = self.arrangement.qr_style
-                for i, link in enumerate(self.links):
-                    with Vertical(classes="code", id=f"code-{i}") as slot:
-                        slot.display = i < self.arrangement.shown
-                        yield QRCode(link.url, qr_style=style, defer=CODES_AFTER + i / 20)
-                        yield Static(link.caption or link.title, classes="caption", markup=False)
-        with Horizontal(id="hint-bar"):
+            yield self.codes  # empty, at its size: the codes come after the first frame
+        with Widget(id="hint-bar"):
             yield Static(HINT, id="hint", markup=False)
             yield WarmupButton(" Warm-up ", id="warmup", markup=False)
             yield Static("F12 staff", id="staff-hint", markup=False)
@@ -168,8 +171,6 @@ class FrontDeskScreen(Screen[None]):
         self.big_clock = self.query_one(BigCountdown)
         self.hours = self.query_one("#hours", Static)
         self.slide = self.query_one(SlideView)
-        self.slots = list(self.query(".code"))
-        self.apply_arrangement()
         self._ticking = True
         self.tick()
         # start the once-a-second tick on the next whole second so the seconds change on time
@@ -182,9 +183,36 @@ class FrontDeskScreen(Screen[None]):
         if self.app.screen is not self:
             self.ticker.pause()
 
+    @on(events.ScreenResume)
+    def _codes_after_the_first_frame(self) -> None:
+        # While the App is starting, Textual writes no frame and runs after-refresh callbacks at
+        # once; the App's own queue is only read once it has started, so go through it.
+        if not self.slots:
+            self.app.call_later(self.call_after_refresh, self._mount_codes)
+
+    def _mount_codes(self) -> None:
+        if self.slots:
+            return
+        style = self.arrangement.qr_style
+        self.slots = [
+            QRCode(
+                link.url,
+                qr_style=style,
+                defer=CODES_AFTER + i / 20,
+                caption=link.caption or link.title,
+                caption_rows=CAPTION_ROWS,
+                id=f"code-{i}",
+                classes="code",
+            )
+            for i, link in enumerate(self.links)
+        ]
+        self._centre_codes()
+        self.show_codes()
+        self.codes.mount_all(self.slots)
+
     def on_resize(self, event: events.Resize) -> None:
         if not self._ticking:
-            return  # on_mount arranges the first time
+            return  # compose arranged the first time
         self.apply_arrangement()
         self.show_codes()
 
@@ -214,14 +242,21 @@ class FrontDeskScreen(Screen[None]):
             # hidden under another screen, whose redraws would still pay for these (Textual
             # redraws the screen just below the top one); on_screen_resume catches up
             return
-        self.wall_clock.tick()
-        self.big_clock.show(self.clock.now().strftime("%H:%M"))
-        text = self.hours_text()
-        if text != self.shown_hours:
-            self.shown_hours = text
-            self.hours.update(text)
-        self.slide.show(self.step(self.studio.slide_seconds))
-        self.show_codes()
+        now = self.clock.now()
+        self.wall_clock.tick(now)
+        minute = (now.toordinal(), now.hour, now.minute)
+        if minute != self._minute:  # the big time and the opening hours change by the minute
+            self._minute = minute
+            self.big_clock.show(now.strftime("%H:%M"))
+            text = self.studio.hours.status(now)
+            if text != self.shown_hours:
+                self.shown_hours = text
+                self.hours.update(text)
+        step = self.step(self.studio.slide_seconds)
+        if step != self._slide_step:  # the codes take turns on every other slide
+            self._slide_step = step
+            self.slide.show(step)
+            self.show_codes()
 
     def show_codes(self) -> None:
         shown = self.arrangement.shown
@@ -236,18 +271,28 @@ class FrontDeskScreen(Screen[None]):
 
     def apply_arrangement(self) -> None:
         a = arrange(self.size.width, self.size.height, self.links, self.studio.qr_style)
-        if a == self.arrangement and self._arranged:
+        if a == self.arrangement:
             return
         self.arrangement = a
-        self._arranged = True
-        main = self.query_one("#main")
-        codes = self.query_one("#codes")
-        main.set_class(a.stacked, "-stacked")
+        self.query_one("#main").set_class(a.stacked, "-stacked")
+        for qr in self.slots:
+            qr.set_style(a.qr_style)
+        self._place_codes(self.size.width)
+        self._centre_codes()
+
+    def _centre_codes(self) -> None:
+        """A code smaller than its slot sits in the middle of it."""
+        for qr in self.slots:
+            left = (self.arrangement.slot_width - qr.code_size.width) // 2
+            qr.styles.margin = (0, 0, 0, left)
+
+    def _place_codes(self, screen_width: int) -> None:
+        """Size and place the codes' grid for the arrangement (before or after mounting)."""
+        a = self.arrangement
+        codes = self.codes
         codes.display = a.shown > 0
         if not a.shown:
             return
-        for qr in self.query(QRCode):
-            qr.set_style(a.qr_style)
         codes.styles.grid_size_columns = a.columns
         codes.styles.grid_size_rows = a.rows
         codes.styles.grid_columns = str(a.slot_width)
@@ -256,7 +301,7 @@ class FrontDeskScreen(Screen[None]):
         codes.styles.width = width
         codes.styles.height = a.rows * a.slot_height + (a.rows - 1) * GAP_ROWS
         # below the text the codes are centred; beside it they keep a gap from the text
-        left = (self.size.width - 2 - width) // 2 if a.stacked else GAP_COLUMNS
+        left = (screen_width - 2 - width) // 2 if a.stacked else GAP_COLUMNS
         codes.styles.margin = (GAP_ROWS if a.stacked else 0, 0, 0, left)
 
     # --- input ----------------------------------------------------------------------------

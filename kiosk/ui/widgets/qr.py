@@ -20,6 +20,7 @@ from functools import lru_cache
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -115,11 +116,13 @@ def draw(matrix: Matrix, style: str) -> list[Strip]:
 
 
 class QRCode(Widget):
-    """A QR code for ``data``. The widget is exactly as big as the code.
+    """A QR code for ``data``, and an optional caption under it in ``caption_rows`` rows. The
+    widget is exactly as wide as the code, and as tall as the code and the caption's rows.
 
     Working out a code takes about 25 ms on a PC (more on a Pi). With ``defer=S`` that happens S
     seconds after the widget is mounted, drawing a blank white square until then, so a screen full
-    of codes paints at once and the codes follow a moment later.
+    of codes paints at once and the codes follow a moment later. The caption is drawn by the
+    widget itself (centred, wrapped to the code's width): one widget a code, not three.
     """
 
     def __init__(
@@ -128,6 +131,8 @@ class QRCode(Widget):
         *,
         qr_style: str = "half",
         defer: float = 0.0,
+        caption: str = "",
+        caption_rows: int = 0,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -138,8 +143,11 @@ class QRCode(Widget):
         self.data = data
         self.qr_style = qr_style
         self.defer = defer
+        self.caption = caption
+        self.caption_rows = caption_rows if caption else 0
         self._matrix: Matrix | None = None
         self._strips: list[Strip] = []
+        self._caption_strips: list[Strip] | None = None
         if defer <= 0:
             self._build()
         # a code is never stretched or squeezed: the widget is the code's own size
@@ -176,7 +184,33 @@ class QRCode(Widget):
             self.qr_style = qr_style
             if self._matrix is not None:
                 self._strips = draw(self._matrix, qr_style)
+            self._caption_strips = None
             self.refresh(layout=True)
+
+    def caption_lines(self) -> list[str]:
+        """The caption as drawn, row by row (for tests)."""
+        return [strip.text for strip in self._caption()]
+
+    def _caption(self) -> list[Strip]:
+        if self._caption_strips is None:
+            width = self.code_size.width
+            rich_style = self.rich_style
+            base = Style.from_color(rich_style.color, rich_style.bgcolor)
+            lines = [line.rstrip() for line in Content(self.caption).wrap(width)]
+            lines = lines[: self.caption_rows]
+            lines += [Content("")] * (self.caption_rows - len(lines))
+            self._caption_strips = []
+            for line in lines:
+                left = (width - line.cell_length) // 2
+                centred = line.pad(left, width - left - line.cell_length)
+                self._caption_strips.append(
+                    Strip(centred.render_segments(), width).apply_style(base)
+                )
+        return self._caption_strips
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._caption_strips = None
 
     @property
     def code_size(self) -> Size:
@@ -186,9 +220,12 @@ class QRCode(Widget):
         return self.code_size.width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.code_size.height
+        return self.code_size.height + self.caption_rows
 
     def render_line(self, y: int) -> Strip:
+        below = y - self.code_size.height
+        if 0 <= below < self.caption_rows:
+            return self._caption()[below].crop_extend(0, self.size.width, None)
         if 0 <= y < len(self._strips):
             return self._strips[y].crop_extend(0, self.size.width, None)
         if self._matrix is None and y < self.code_size.height:
