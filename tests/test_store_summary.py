@@ -431,3 +431,18 @@ def test_the_summary_file_is_plain_json(data_dir: Path) -> None:
     with Store.open(data_dir) as store:
         assert store.last_visit('FT-"Q\\\t').id == "odd"  # type: ignore[union-attr]
         assert state(store) == rebuilt_state(data_dir, data_dir.parent)
+
+
+def test_an_erased_member_leaves_the_summary_at_once(data_dir: Path, trust_stat: None) -> None:
+    history(data_dir)
+    Store.open(data_dir).close()
+    summary = data_dir / SUMMARY_FILE
+    assert CODES[1].encode() in summary.read_bytes()
+    with Store.open(data_dir) as store:
+        assert store.anonymise_visits(CODES[1]) == 3 * len(MONTHS)
+        assert CODES[1].encode() not in summary.read_bytes()  # not even until the next open
+    with Store.open(data_dir) as store:
+        assert store.visit_count() == 3 * 3 * len(MONTHS)
+        assert store.visits_of(CODES[1]) == [] and store.last_visit(CODES[1]) is None
+        assert state(store) == rebuilt_state(data_dir, data_dir.parent)
+    assert CODES[1].encode() not in summary.read_bytes()

@@ -40,6 +40,7 @@ opening took.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import time
@@ -214,12 +215,8 @@ class Store:
             summary.dirty = summary_path.exists()  # damaged or of an older kiosk: replace it
         scans = summary.update(files, months[-1] if months else None)
         summary.check({c for s in scans.values() for c in s.latest}, files)
-        if summary.dirty:
-            try:
-                summary.write(summary_path)
-            except OSError as e:  # only a cache: the next open tries again
-                log.warning("the visits summary could not be written: %s", e)
         self._summary = summary
+        self._write_summary()
         self._visit_count = summary.count
         charges: dict[str, set[tuple[int, str]]] = defaultdict(set)
         for month in months:
@@ -234,6 +231,19 @@ class Store:
             for pack_id, taken in summary.charges_for(p for p in behind if p in held).items():
                 charges[pack_id] |= taken
         self._settle(charges)
+
+    def _write_summary(self, *, or_remove: bool = False) -> None:
+        """Write the summary if it changed; it is only a cache, so a failure is logged (and
+        with `or_remove`, the old file removed: the next open then reads every month)."""
+        if not self._summary.dirty:
+            return
+        try:
+            self._summary.write(self.directory / SUMMARY_FILE)
+        except OSError as e:
+            log.warning("the visits summary could not be written: %s", e)
+            if or_remove:
+                with contextlib.suppress(OSError):
+                    (self.directory / SUMMARY_FILE).unlink(missing_ok=True)
 
     def _take_in(self, scan: MonthScan, charges: dict[str, set[tuple[int, str]]]) -> None:
         """Count a month the summary does not cover: its visits, charges, latest visits."""
@@ -631,6 +641,8 @@ class Store:
         self._months_of.pop(code, None)
         for key in [k for k in self._last if k[0] == code]:
             del self._last[key]
+        self._summary.forget(code)  # so that no file names them any more
+        self._write_summary(or_remove=True)
         return count
 
     # -- screenings ------------------------------------------------------------------------

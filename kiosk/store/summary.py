@@ -301,6 +301,17 @@ class Summary:
                     out.setdefault(pack_id, set()).update((n, code) for n in numbers)
         return out
 
+    def forget(self, code: str) -> None:
+        """Leave this member out (erasure): their months, latest visits and charges. The months
+        their visits were in have changed on disk, so the next open reads those again."""
+        self._index().pop(code, None)
+        charges = self._charges_all()
+        for pack_id in list(charges):
+            for by_code in charges[pack_id].values():
+                by_code.pop(code, None)
+            self._set_pack_max(pack_id)
+        self.dirty = True
+
     # -- keeping up with the month files ---------------------------------------------------
 
     def update(self, files: Mapping[str, str], newest: str | None) -> dict[str, MonthScan]:
