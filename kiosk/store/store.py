@@ -22,6 +22,7 @@ API (everything returns plain values from kiosk/core/members.py):
   screenings (screenings.json, apart from members: special-category data):
     screening(code) -> Screening | None; save_screening(s); delete_screening(code) -> bool;
     screenings() -> list[Screening]
+  bookings (bookings/, kiosk/store/bookings.py): store.bookings, made on first use
 
 Every write goes through TinyDB on AtomicJSONStorage (temp file, fsync, rename, fsync dir), so
 a file is always whole. A check-in rewrites one month's visits, not the whole history, nor the
@@ -48,9 +49,10 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tinydb import Query, TinyDB
 
@@ -72,6 +74,9 @@ from kiosk.store.lock import DataDirLock
 from kiosk.store.log import log
 from kiosk.store.storage import DamagedFile, open_db, read_json_file
 from kiosk.store.summary import SUMMARY_FILE, MonthScan, Summary, scan_month
+
+if TYPE_CHECKING:
+    from kiosk.store.bookings import Bookings
 
 MEMBERS_FILE = "members.json"
 SCREENINGS_FILE = "screenings.json"
@@ -312,6 +317,14 @@ class Store:
                 raise DamagedFile(path, f"record {doc_id}: {e}") from e
 
     # -- members ---------------------------------------------------------------------------
+
+    @cached_property
+    def bookings(self) -> Bookings:
+        """The bookings in this data directory, one object for the kiosk's life (it caches
+        what it read until a file changes); imported on first use, not at start-up."""
+        from kiosk.store.bookings import Bookings
+
+        return Bookings(self.directory)
 
     @property
     def visits_dir(self) -> Path:
