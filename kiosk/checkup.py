@@ -57,7 +57,10 @@ def content_summary(content: Content) -> str:
         f"{_count(len(content.slides), 'slide')}, "
         f"{_count(len(warmups.programmes), 'programme')}, "
         f"{_count(len(warmups.exercises), 'exercise')}, "
-        f"{_count(len(content.studio.links), 'link')}"
+        f"{_count(len(content.studio.links), 'link')}, "
+        f"{_count(len(content.questions.screening), 'screening question')} and "
+        f"{_count(len(content.questions.readiness), 'readiness question')}"
+        + (" (the shipped ones: screening.toml has problems)" if content.questions.shipped else "")
     )
 
 

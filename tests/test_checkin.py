@@ -23,7 +23,7 @@ from kiosk.core.checkin import (
 )
 from kiosk.core.fields import Problem
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
-from kiosk.core.screening import Readiness
+from kiosk.core.screening import READINESS_QUESTIONS, SCREENING_QUESTIONS, Readiness, take_screening
 from kiosk.core.studio import load_studio
 
 LONDON = ZoneInfo("Europe/London")
@@ -122,35 +122,112 @@ def test_override_does_not_mark_a_normal_check_in() -> None:
     assert result.visit is not None and VisitFlag.OVERRIDE not in result.visit.flags
 
 
-@pytest.mark.parametrize(
-    ("readiness", "see"),
-    [
-        (Readiness(unwell=True), True),
-        (Readiness(changed=True), True),
-        (Readiness(prepared=False), False),
-        (Readiness(), False),
-    ],
-)
-def test_readiness_yes_to_q1_or_q2_is_see_your_trainer(readiness: Readiness, see: bool) -> None:
-    result = check(member(ems(5)), ems_visit(7), readiness=readiness)
-    assert result.outcome is (Outcome.SEE_TRAINER if see else Outcome.CHECKED_IN)
-    assert result.recorded  # the visit is recorded either way; flagged for the trainer
-    assert (VisitFlag.SEE_TRAINER in result.visit.flags) is see  # type: ignore[union-attr]
-    assert result.unprepared is (not readiness.prepared)
+def said(*yes: str) -> Readiness:
+    """The shipped readiness questions answered: yes to `yes`, no to the rest."""
+    return Readiness.of({q.id: q.id in yes for q in READINESS_QUESTIONS})
 
 
-def test_member_flag_is_see_your_trainer_for_ems_only() -> None:
+STOPS = [q.id for q in READINESS_QUESTIONS if q.blocks]
+CONCERNS = [q.id for q in READINESS_QUESTIONS if not q.blocks]
+
+
+@pytest.mark.parametrize("stop", STOPS)
+def test_a_stop_answer_refuses_ems_and_uses_no_session(stop: str) -> None:
+    readiness = said(stop)
+    result = check(member(ems(5)), ems_visit(7), readiness=readiness, at_kiosk=True)
+    assert result.outcome is Outcome.SEE_TRAINER
+    assert not result.recorded and result.pack is None and result.sessions_left is None
+    text = next(q.text for q in READINESS_QUESTIONS if q.id == stop)
+    assert result.attempt is not None
+    assert result.attempt.outcome is Outcome.SEE_TRAINER and result.attempt.at == NOW
+    assert result.attempt.member_code == "FT-SARAH2" and result.attempt.kind is PackKind.EMS
+    assert f"said yes: {text}" in result.attempt.reasons
+    assert result.reasons == result.attempt.reasons
+
+
+@pytest.mark.parametrize("concern", CONCERNS)
+def test_a_concern_checks_in_with_advice_and_says_which(concern: str) -> None:
+    result = check(member(ems(5)), ems_visit(7), readiness=said(concern), at_kiosk=True)
+    assert result.outcome is Outcome.CHECKED_IN and result.recorded and result.unprepared
+    text = next(q.text for q in READINESS_QUESTIONS if q.id == concern)
+    assert result.visit is not None and f"said yes: {text}" in result.visit.note
+    assert result.attempt is None
+
+
+def test_every_readiness_question_is_one_thing_and_yes_is_the_problem() -> None:
+    for q in READINESS_QUESTIONS:
+        assert q.text.endswith("?") and " and no " not in q.text
+    assert not said().see_trainer and said().prepared
+    assert {"unwell", "pregnant"} <= set(STOPS) and CONCERNS
+
+
+def test_staff_can_check_in_after_a_stop_answer() -> None:
+    result = check(member(ems(5)), ems_visit(7), readiness=said("unwell"), override=True)
+    assert result.recorded and result.visit is not None
+    assert {VisitFlag.OVERRIDE, VisitFlag.SEE_TRAINER} <= result.visit.flags
+    assert "checked in by staff (override)" in result.visit.note
+
+
+def test_member_flag_refuses_ems_at_the_kiosk_only() -> None:
     m = member(ems(5), Pack("pt", PackKind.PT, 5, 5, FAR), see_trainer=True)
-    assert check(m, ems_visit(7)).outcome is Outcome.SEE_TRAINER
-    pt = decide_check_in(m, PackKind.PT, NOW, last=None)
+    m = replace(m, see_trainer_note="set 01/11/2026: pacemaker\nset 02/11/2026: GP letter due")
+    kiosk = check(m, ems_visit(7), at_kiosk=True)
+    assert kiosk.outcome is Outcome.SEE_TRAINER and not kiosk.recorded
+    assert kiosk.attempt is not None
+    assert "see-trainer flag: set 02/11/2026: GP letter due" in kiosk.attempt.reasons
+    staff = check(m, ems_visit(7))  # staff checking them in have talked to them
+    assert staff.outcome is Outcome.SEE_TRAINER and staff.recorded
+    assert staff.visit is not None and VisitFlag.SEE_TRAINER in staff.visit.flags
+    assert "see-trainer flag: set 02/11/2026: GP letter due" in staff.visit.note
+    pt = decide_check_in(m, PackKind.PT, NOW, last=None, at_kiosk=True)
     assert pt.outcome is Outcome.CHECKED_IN and pt.visit is not None
     assert pt.visit.flags == frozenset()
 
 
 def test_readiness_answers_with_gaps_count_as_a_yes() -> None:
-    assert Readiness.from_answers({}).see_trainer
-    assert not Readiness.from_answers({"unwell": False, "changed": False}).see_trainer
-    assert not Readiness.from_answers({"unwell": False, "changed": False}).prepared
+    assert Readiness.of({}).see_trainer
+    assert not said().see_trainer
+    assert not Readiness.of({q: False for q in STOPS}).prepared
+
+
+@pytest.mark.parametrize(
+    ("outcome", "m"),
+    [
+        (Outcome.PACK_USED_UP, member(ems(0))),
+        (Outcome.PACK_EXPIRED, member(ems(3, expires=TODAY - timedelta(days=1)))),
+        (Outcome.NO_PACK, member()),
+    ],
+)
+def test_a_pack_refusal_is_an_attempt(outcome: Outcome, m: Member) -> None:
+    result = check(m, ems_visit(7), at_kiosk=True)
+    assert result.outcome is outcome and not result.recorded
+    assert result.attempt is not None and result.attempt.outcome is outcome
+    assert result.attempt.reasons[0] in ("EMS pack used up", "EMS pack expired", "no EMS pack")
+
+
+def test_flag_reasons_in_words() -> None:
+    first = check(member(ems(5)), None, readiness=said())
+    assert first.visit is not None and first.visit.note == "first EMS session"
+    gap = check(member(ems(5)), ems_visit(2), readiness=said())
+    assert gap.visit is not None and gap.visit.note == "2 days since the last EMS session"
+    one = check(member(ems(5)), ems_visit(1), readiness=said())
+    assert one.visit is not None and one.visit.note == "1 day since the last EMS session"
+    week = check(member(ems(5)), ems_visit(7), readiness=said())
+    assert week.visit is not None and week.visit.note == ""
+
+
+def test_a_screening_the_trainer_decides_flags_the_first_ems_session_since() -> None:
+    answers = {q.id: q.id == "diabetes" for q in SCREENING_QUESTIONS}
+    screening = take_screening("FT-SARAH2", answers, "", NOW - timedelta(days=10))
+    assert not screening.blocks_ems and screening.needs_trainer
+    first = check(member(ems(5)), ems_visit(20), screening=screening, at_kiosk=True)
+    assert first.outcome is Outcome.SEE_TRAINER and first.recorded  # checked in, flagged
+    assert first.visit is not None and VisitFlag.SEE_TRAINER in first.visit.flags
+    assert "health screening of 13/11/2026: answers for the trainer" in first.visit.note
+    later = check(member(ems(5)), ems_visit(5), screening=screening, at_kiosk=True)
+    assert later.outcome is Outcome.CHECKED_IN
+    clear = take_screening("FT-SARAH2", dict.fromkeys(answers, False), "", NOW)
+    assert check(member(ems(5)), None, screening=clear).outcome is Outcome.CHECKED_IN
 
 
 def test_first_ems_visit_ever() -> None:

@@ -120,19 +120,19 @@ def test_member_codes_avoid_taken_ones() -> None:
     assert fresh not in taken and fresh.startswith("FT-")
 
 
-def test_screening_has_the_issue_questions_and_needs_every_answer() -> None:
-    ids = [q.id for q in SCREENING_QUESTIONS]
-    assert ids == [
-        "implant",
-        "pregnant",
-        "epilepsy",
-        "heart",
-        "surgery",
-        "cancer",
-        "thrombosis",
-        "illness",
-        "skin",
-    ]
+def test_screening_covers_the_published_lists_and_needs_every_answer() -> None:
+    by_id = {q.id: q for q in SCREENING_QUESTIONS}
+    absolute = {
+        "implant", "pregnant", "nerves", "heart", "arteries", "blood_pressure", "bleeding",
+        "thrombosis", "hernia", "surgery", "illness",
+    }  # fmt: skip
+    relative = {"diabetes", "cancer", "kidney", "blood_thinners", "disc", "back_pain", "metal"}
+    assert absolute <= by_id.keys() and relative <= by_id.keys()
+    assert all(by_id[i].blocks for i in absolute)
+    assert not any(by_id[i].blocks for i in relative)
+    for q in SCREENING_QUESTIONS:  # one plain question each, short enough to read at a glance
+        assert q.text.endswith("?") and len(q.text) <= 100, q.id
+    ids = list(by_id)
     with pytest.raises(ValueError, match="unanswered"):
         take_screening("FT-1", {"implant": False}, "", NOW)
     with pytest.raises(ValueError, match="unknown"):
@@ -142,16 +142,20 @@ def test_screening_has_the_issue_questions_and_needs_every_answer() -> None:
 def test_any_yes_or_a_note_needs_the_trainer() -> None:
     ids = [q.id for q in SCREENING_QUESTIONS]
     clear = take_screening("FT-1", dict.fromkeys(ids, False), "  ", NOW)
-    assert not needs_trainer(clear)
+    assert not needs_trainer(clear) and not clear.blocks_ems
     assert clear.taken == NOW.date() and clear.consent_at == NOW and clear.other == ""
-    one_yes = take_screening("FT-1", {**dict.fromkeys(ids, False), "epilepsy": True}, "", NOW)
-    assert needs_trainer(one_yes)
+    one_yes = take_screening("FT-1", {**dict.fromkeys(ids, False), "nerves": True}, "", NOW)
+    assert needs_trainer(one_yes) and one_yes.blocks_ems
     noted = take_screening("FT-1", dict.fromkeys(ids, False), "bad knee\n" * 200, NOW)
     assert needs_trainer(noted) and len(noted.other) <= 500 and "\n" not in noted.other
+    assert not noted.blocks_ems
 
 
-def test_readiness_has_three_questions() -> None:
-    assert [q.id for q in READINESS_QUESTIONS] == ["unwell", "changed", "prepared"]
+def test_readiness_asks_one_thing_each_yes_meaning_a_problem() -> None:
+    ids = [q.id for q in READINESS_QUESTIONS]
+    assert ids[:2] == ["unwell", "pregnant"] and "meal" in ids and "no_drink" in ids
+    assert all(q.blocks for q in READINESS_QUESTIONS[:5])
+    assert not any(q.follow_up for q in READINESS_QUESTIONS)
 
 
 def test_the_real_terms_load_with_a_version(content: Content) -> None:

@@ -26,6 +26,7 @@ from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.session import SessionKindScreen
 from kiosk.ui.widgets.band import BELL_GAP, BELLS, Outcome, ResultBand
 from tests.ui_checkin_helpers import (
+    ALL_WELL,
     EVE,
     OLLY,
     PIA,
@@ -38,6 +39,7 @@ from tests.ui_checkin_helpers import (
     disk_full,
     member,
     pack,
+    readiness_keys,
     screen_text,
 )
 from tests.waiting import idle_looked, wait_for
@@ -136,7 +138,7 @@ async def test_scanner_code_and_enter_picks_at_once_then_readiness(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, QuestionsScreen)
-        await pilot.press("n", "n", "y")
+        await pilot.press(*ALL_WELL)
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
         text = screen_text(app)
@@ -156,7 +158,7 @@ async def test_short_gap_is_checked_in_with_advice_and_flag(
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, SARAH.code)
-        await pilot.press("enter", "n", "n", "y")
+        await pilot.press("enter", *ALL_WELL)
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
         text = screen_text(app)
@@ -166,30 +168,33 @@ async def test_short_gap_is_checked_in_with_advice_and_flag(
         assert VisitFlag.SHORT_GAP in new[0].flags
 
 
-async def test_readiness_yes_gives_see_your_trainer_and_flags_visit(
+async def test_readiness_yes_gives_see_your_trainer_and_records_no_visit(
     content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         bells = Bells(app)
         await look_up(app, pilot, SARAH.code)
-        await pilot.press("enter", "y", "n", "y")
+        await pilot.press("enter", *readiness_keys("unwell"))
         await pilot.pause()
         assert outcome(app) is Outcome.SEE_TRAINER
+        assert "please see your trainer before any EMS today" in screen_text(app)
+        assert "no session is used" in screen_text(app)
         assert bells.count >= 1
-        [visit] = members_store.visits_of(SARAH.code)
-        assert VisitFlag.SEE_TRAINER in visit.flags
+        assert members_store.visits_of(SARAH.code) == []
 
 
-async def test_member_flagged_at_screening_sees_trainer(
+async def test_member_flagged_at_screening_sees_trainer_without_questions(
     content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, TOM.code)
-        await pilot.press("enter", "n", "n", "y")
+        await pilot.press("enter")
         await pilot.pause()
         assert outcome(app) is Outcome.SEE_TRAINER
+        assert members_store.visits_of(TOM.code) == []
+        assert "pacemaker" not in screen_text(app)  # the trainer's note is for staff only
 
 
 async def test_already_checked_in_today_records_nothing_more(
@@ -366,7 +371,7 @@ async def test_already_checked_in_for_ems_skips_the_questions(
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, SARAH.code)
-        await pilot.press("enter", "n", "n", "y")
+        await pilot.press("enter", *ALL_WELL)
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
         await pilot.press("escape")
@@ -432,7 +437,7 @@ async def test_warm_up_is_offered_after_ems_only_when_the_studio_names_a_program
         app = make_app(used, members_store, clock)
         async with app.run_test(size=(80, 24)) as pilot:
             await look_up(app, pilot, SARAH.code)
-            await pilot.press("enter", "n", "n", "y")
+            await pilot.press("enter", *ALL_WELL)
             await pilot.pause()
             assert outcome(app) is Outcome.CHECKED_IN
             assert bool(app.screen.query("#warmup")) is shown
@@ -475,7 +480,7 @@ async def test_unprepared_client_is_told_to_drink_water(
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, SARAH.code)
-        await pilot.press("enter", "n", "n", "n")
+        await pilot.press("enter", *readiness_keys("no_drink"))
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
         assert "Please drink some water now" in screen_text(app)
@@ -495,7 +500,7 @@ async def test_no_scroll_bars_on_the_check_in_screens(
     content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     before = clock.now() - timedelta(days=2)
-    members_store.add_visit(Visit("old", TOM.code, before, PackKind.EMS, None))
+    members_store.add_visit(Visit("old", SARAH.code, before, PackKind.EMS, None))
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, "sar")
@@ -503,11 +508,11 @@ async def test_no_scroll_bars_on_the_check_in_screens(
         await pilot.press("q", "q", "enter")
         assert_no_scroll_bars(app)
         await pilot.press("escape")
-        await look_up(app, pilot, TOM.code)
+        await look_up(app, pilot, SARAH.code)
         await pilot.press("enter")
         await pilot.pause()
         assert_no_scroll_bars(app)
-        await pilot.press("y", "y", "n")
+        await pilot.press(*readiness_keys("unwell", "pregnant"))
         await pilot.pause()
         assert outcome(app) is Outcome.SEE_TRAINER
         assert_no_scroll_bars(app)

@@ -20,7 +20,15 @@ from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.session import SessionKindScreen
 from kiosk.ui.widgets.band import Outcome, ResultBand
-from tests.ui_checkin_helpers import OLLY, PIA, SARAH, ZOE, add_members, screen_text
+from tests.ui_checkin_helpers import (
+    OLLY,
+    PIA,
+    SARAH,
+    ZOE,
+    add_members,
+    readiness_keys,
+    screen_text,
+)
 from tests.waiting import wait_for
 
 
@@ -87,7 +95,7 @@ async def test_a_scan_on_the_prep_card_checks_the_next_client_in(
 ) -> None:
     app = KioskApp(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*SARAH.code, "enter", "n", "n", "n")
+        await pilot.press(*SARAH.code, "enter", *readiness_keys("meal"))
         await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
         assert "Before your EMS session" in screen_text(app)  # the prep card
         scan(app, PIA.code)

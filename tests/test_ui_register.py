@@ -99,17 +99,35 @@ async def test_bad_phone_and_email_are_explained_then_cleared_when_fixed(
         assert "does not look like" not in text
 
 
+def answering(*yes: str) -> str:
+    """The keys for the shipped screening: "y" to the ids in `yes`, "n" to the rest."""
+    return "".join("y" if q.id in yes else "n" for q in SCREENING)
+
+
 async def register(
-    app: KioskApp, pilot: Pilot[int], answers: str, other: str = "", consent: bool = True
+    app: KioskApp,
+    pilot: Pilot[int],
+    answers: str,
+    other: str = "",
+    consent: bool = True,
+    more: dict[str, str] | None = None,
 ) -> None:
+    """Register Amy Walker; `answers` one key per question, `more` typed after a yes that asks
+    for more (Enter alone for the others)."""
     await open_registration(app, pilot)
     await fill(pilot, "Amy", "Walker", "+33 6 12 34 56 78", "amy@example.com", keys=False)
     await tap(pilot, "#agree")
     await tap(pilot, "#continue")
     await pilot.pause()
-    assert isinstance(app.screen, QuestionsScreen)
+    questions = app.screen
+    assert isinstance(questions, QuestionsScreen)
     assert len(answers) == len(SCREENING)
-    await pilot.press(*answers)
+    for question, key in zip(SCREENING, answers, strict=True):
+        await pilot.press(key)
+        if key == "y" and question.follow_up:
+            assert questions.asking_more
+            assert question.follow_up in screen_text(app)
+            await pilot.press(*(more or {}).get(question.id, ""), "enter")
     await pilot.pause()
     assert isinstance(app.screen, ConsentScreen)
     if other:
@@ -148,30 +166,41 @@ async def test_walk_in_registers_gets_a_scannable_code_and_can_check_in(
         assert isinstance(app.screen, FrontDeskScreen)
 
 
-async def test_any_screening_yes_sets_see_trainer(
+async def test_a_yes_that_blocks_sets_see_trainer_and_keeps_the_words_seen(
     content: Content, store: Store, clock: FakeClock
 ) -> None:
     app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await register(app, pilot, "n" * (len(SCREENING) - 1) + "y")
+        await register(
+            app, pilot, answering("heart", "surgery"), more={"surgery": "knee, May 2026"}
+        )
         [member] = store.members()
-        assert member.see_trainer
+        assert member.see_trainer and "no EMS until a trainer clears it" in member.see_trainer_note
         screening = store.screening(member.code)
-        assert screening is not None
-        assert [k for k, yes in screening.answers.items() if yes] == [SCREENING[-1].id]
+        assert screening is not None and screening.blocks_ems
+        assert screening.version == content.questions.version
+        assert [k for k, yes in screening.answers.items() if yes] == ["heart", "surgery"]
+        heart, surgery = screening.yes_answers
+        assert heart.text == next(q.text for q in SCREENING if q.id == "heart")
+        assert surgery.detail == "knee, May 2026" and surgery.blocks
+        assert len(screening.asked) == len(SCREENING)
         assert "see your trainer before your first EMS session" in screen_text(app)
+        assert "heart" not in screen_text(app).lower()  # the answers stay private
 
 
-async def test_anything_else_text_sets_see_trainer_and_is_kept(
-    content: Content, store: Store, clock: FakeClock
+@pytest.mark.parametrize(("yes", "other"), [("diabetes", ""), ("", "bad knee")])
+async def test_a_yes_the_trainer_decides_or_a_note_flags_the_first_session_only(
+    yes: str, other: str, content: Content, store: Store, clock: FakeClock
 ) -> None:
     app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await register(app, pilot, "n" * len(SCREENING), other="bad knee")
+        await register(app, pilot, answering(yes), other=other)
         [member] = store.members()
-        assert member.see_trainer
+        assert not member.see_trainer  # no block: the trainer decides at the first session
         screening = store.screening(member.code)
-        assert screening is not None and screening.other == "bad knee"
+        assert screening is not None and screening.needs_trainer and not screening.blocks_ems
+        assert screening.other == other
+        assert "see your trainer before your first EMS session" in screen_text(app)
 
 
 async def test_without_consent_no_answers_are_kept_and_trainer_asks(
@@ -179,7 +208,7 @@ async def test_without_consent_no_answers_are_kept_and_trainer_asks(
 ) -> None:
     app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await register(app, pilot, "y" * len(SCREENING), consent=False)
+        await register(app, pilot, "y" * len(SCREENING), consent=False, more={"disc": "L5"})
         [member] = store.members()
         assert member.see_trainer
         assert store.screening(member.code) is None

@@ -13,10 +13,19 @@ from textual.widgets import Static
 
 import kiosk.store.files as files
 from kiosk.core.members import Member, Pack, PackKind
+from kiosk.core.screening import READINESS_QUESTIONS
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 
 FAR = date(2027, 6, 30)
+
+
+def readiness_keys(*yes: str) -> tuple[str, ...]:
+    """The keys that answer the shipped readiness questions: "y" to the ids in `yes`."""
+    return tuple("y" if q.id in yes else "n" for q in READINESS_QUESTIONS)
+
+
+ALL_WELL = readiness_keys()
 
 
 def pack(kind: PackKind, left: int, bought: int = 10, expires: date | None = FAR) -> Pack:

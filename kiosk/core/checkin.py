@@ -2,8 +2,11 @@
 
 API:
     result = decide_check_in(member, kind, now, last=store.last_visit(code, kind),
-                             readiness=Readiness(...), override=False)
+                             readiness=Readiness(...), override=False,
+                             screening=store.screening(code), at_kiosk=True)
     store.record_check_in(result)      # writes result.visit and result.pack, durably
+    result.attempt: Attempt | None     # a refused check-in, to record (attempts.json)
+    result.reasons: tuple[str, ...]    # for staff only: why refused or flagged, in words
     result.outcome: Outcome            # CHECKED_IN, ALREADY_TODAY, PACK_USED_UP, PACK_EXPIRED,
                                        # NO_PACK, SEE_TRAINER
     result.recorded -> bool            # True when result.visit is to be recorded
@@ -20,9 +23,15 @@ Rules (issue 4):
   that expires first. None of that kind at all: NO_PACK (see the front desk). Packs only used up
   or only expired: PACK_USED_UP / PACK_EXPIRED, not recorded unless staff override (then the
   visit is flagged OVERRIDE and takes a session from an expired pack that still has some).
-- EMS only: a yes to readiness question 1 or 2, or the member's "see trainer before EMS" flag,
-  gives SEE_TRAINER. That visit IS recorded and charged, flagged SEE_TRAINER: the client is here
-  for their session and the trainer decides with them; staff can remove the visit.
+- EMS only: a yes to a readiness question that blocks (unwell, pregnant, new condition,
+  operation or implant since the last visit) gives SEE_TRAINER with nothing recorded and no
+  session used; so does the member's "see trainer before EMS" flag at the kiosk (`at_kiosk`).
+  Both are attempts. A trainer checks them in from staff mode (override; staff checking in a
+  flagged member is recorded, flagged SEE_TRAINER, as they have talked to them).
+- EMS only: a screening with a yes or a note that does not block (the trainer decides) flags
+  the first EMS visit since that screening SEE_TRAINER: checked in, "see your trainer first".
+- A refused check-in (no pack, pack used up or expired, see trainer) is an Attempt: time,
+  member, reasons. It uses no session.
 - EMS only: first EMS visit ever is flagged FIRST_EMS; under 4 days since the last EMS visit is
   checked in all the same, with advice, and flagged SHORT_GAP.
 - Warnings when 2 or fewer sessions are left after this one, or the pack expires within 14 days.
@@ -35,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
+from kiosk.core.members import Member, Pack, PackKind, Screening, Visit, VisitFlag
 from kiosk.core.screening import Readiness
 
 MIN_EMS_GAP_DAYS = 4
@@ -58,6 +67,27 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """A check-in refused at the kiosk, for staff to follow up. It used no session."""
+
+    id: str
+    member_code: str
+    at: datetime
+    kind: PackKind
+    outcome: Outcome  # PACK_USED_UP, PACK_EXPIRED, NO_PACK or SEE_TRAINER
+    reasons: tuple[str, ...] = ()  # in words, for staff only (may hold a readiness answer)
+
+
+REFUSED = frozenset({Outcome.PACK_USED_UP, Outcome.PACK_EXPIRED, Outcome.NO_PACK})
+REFUSAL_WORDS = {
+    Outcome.PACK_USED_UP: "{kind} pack used up",
+    Outcome.PACK_EXPIRED: "{kind} pack expired",
+    Outcome.NO_PACK: "no {kind} pack",
+    Outcome.SEE_TRAINER: "not checked in: see the trainer before EMS",
+}
+
+
+@dataclass(frozen=True)
 class CheckIn:
     """What a check-in decided. Nothing is on disk until `store.record_check_in(result)`."""
 
@@ -75,6 +105,8 @@ class CheckIn:
     expires_soon: bool = False
     override: bool = False
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[str, ...] = ()  # staff only: why refused or flagged, in words
+    attempt: Attempt | None = None  # a refused check-in, to record for staff
 
     @property
     def recorded(self) -> bool:
@@ -143,6 +175,30 @@ def _sessions(n: int) -> str:
     return "No sessions" if n == 0 else f"{n} session" + ("" if n == 1 else "s")
 
 
+def _refused(
+    outcome: Outcome, member: Member, kind: PackKind, now: datetime, reasons: list[str]
+) -> CheckIn:
+    why = (REFUSAL_WORDS[outcome].format(kind=kind), *reasons)
+    attempt = Attempt(new_visit_id(now), member.code, now, kind, outcome, why)
+    return CheckIn(outcome, member.code, kind, reasons=why, attempt=attempt)
+
+
+def flag_note(member: Member) -> str:
+    """The member's see-trainer flag in words, for staff: "see-trainer flag: <note>"."""
+    note = latest_note(member.see_trainer_note)
+    return f"see-trainer flag: {note}" if note else "see-trainer flag set"
+
+
+def latest_note(history: str) -> str:
+    """The newest line of a see-trainer note history (kiosk/core/trainer_flags keeps them all)."""
+    lines = [line for line in history.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def _days_words(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
 def decide_check_in(
     member: Member,
     kind: PackKind,
@@ -152,12 +208,16 @@ def decide_check_in(
     readiness: Readiness | None = None,
     override: bool = False,
     visit_id: str | None = None,
+    screening: Screening | None = None,
+    at_kiosk: bool = False,
 ) -> CheckIn:
     """Decide `member`'s check-in for a `kind` session at `now`.
 
     `last` is their latest visit of this kind (store.last_visit(code, kind)); for EMS it also
     gives the days since the last EMS session. `readiness` is asked for EMS only (None counts
-    as all well). `override` is staff letting a blocked check-in through.
+    as all well). `override` is staff letting a blocked check-in through. `screening` is the
+    member's (store.screening(code)). `at_kiosk`: the client checking in themselves, where the
+    see-trainer flag refuses EMS (staff checking a flagged member in have talked to them).
     """
     today = now.date()
     code = member.code
@@ -175,7 +235,7 @@ def decide_check_in(
         else:
             blocked = Outcome.PACK_USED_UP
         if not override:
-            return CheckIn(blocked, code, kind)
+            return _refused(blocked, member, kind, now, [])
         flags.add(VisitFlag.OVERRIDE)
         left = [p for p in of_kind if p.sessions_left > 0]
         left.sort(key=lambda p: p.expires or date.max, reverse=True)
@@ -186,20 +246,47 @@ def decide_check_in(
     short_gap = False
     see_trainer = False
     unprepared = False
+    reasons: list[str] = []
     if kind is PackKind.EMS:
+        answers = readiness or Readiness()
+        stops = [f"said yes: {a.text}" for a in answers.stops]
+        flagged = member.see_trainer
+        if flagged and (at_kiosk or override):
+            stops.append(flag_note(member))
+        if stops and not override:
+            return _refused(Outcome.SEE_TRAINER, member, kind, now, stops)
+        if stops:  # staff letting it through after talking to them
+            flags.add(VisitFlag.OVERRIDE)
+        reasons += stops
         if last is None:
             first_ems = True
             flags.add(VisitFlag.FIRST_EMS)
+            reasons.append("first EMS session")
         else:
             days = (today - last.at.date()).days
             short_gap = days < MIN_EMS_GAP_DAYS
             if short_gap:
                 flags.add(VisitFlag.SHORT_GAP)
-        answers = readiness or Readiness()
-        see_trainer = member.see_trainer or answers.see_trainer
+                reasons.append(f"{_days_words(days)} since the last EMS session")
+        if flagged and not stops:
+            reasons.append(flag_note(member))
+        if (
+            not flagged
+            and screening is not None
+            and screening.needs_trainer
+            and (last is None or last.at.date() <= screening.taken)
+        ):  # the first EMS session since a screening the trainer must see
+            flagged = True
+            reasons.append(
+                f"health screening of {screening.taken:%d/%m/%Y}: answers for the trainer"
+            )
         unprepared = not answers.prepared
+        reasons += [f"said yes: {a.text}" for a in answers.concerns]
+        see_trainer = flagged or bool(stops)
         if see_trainer:
             flags.add(VisitFlag.SEE_TRAINER)
+    if override and VisitFlag.OVERRIDE in flags:
+        reasons.insert(0, "checked in by staff (override)")
 
     used = replace(pack, sessions_left=pack.sessions_left - 1) if pack is not None else None
     warnings: list[str] = []
@@ -223,6 +310,7 @@ def decide_check_in(
         kind,
         pack.id if pack is not None else None,
         frozenset(flags),
+        "; ".join(reasons),
     )
     return CheckIn(
         Outcome.SEE_TRAINER if see_trainer else Outcome.CHECKED_IN,
@@ -239,6 +327,7 @@ def decide_check_in(
         expires_soon=expires_soon,
         override=override and VisitFlag.OVERRIDE in flags,
         warnings=tuple(warnings),
+        reasons=tuple(reasons),
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kiosk.core.fields import Problem
 from kiosk.core.programmes import WarmupLibrary, load_warmups
+from kiosk.core.screening import SCREENING_FILE, SHIPPED, Questions, load_questions
 from kiosk.core.studio import Slide, Studio, load_slides, load_studio
 from kiosk.core.terms import Terms, load_terms
 
@@ -24,6 +25,18 @@ class Content:
     warmups: WarmupLibrary
     terms: Terms
     problems: tuple[Problem, ...]
+    questions: Questions = SHIPPED  # the screening and readiness questions
+
+    @property
+    def staff_warnings(self) -> tuple[str, ...]:
+        """Content problems staff must hear of at once: the health questions are the kiosk's own."""
+        if not self.questions.shipped:
+            return ()
+        found = [str(p) for p in self.problems if p.file == SCREENING_FILE]
+        return (
+            "The health questions file content/screening.toml could not be used, so the kiosk "
+            "asks its own shipped questions. `kiosk check` says what is wrong: " + "; ".join(found),
+        )
 
 
 def load_content(directory: Path) -> Content:
@@ -34,9 +47,10 @@ def load_content(directory: Path) -> Content:
     slides = load_slides(directory, problems)
     warmups = load_warmups(directory, problems)
     terms = load_terms(directory, problems)
+    questions = load_questions(directory, problems)
     wanted = studio.check_in_warmup
     if wanted and warmups.programme(wanted) is None:
         # the check-in result then simply offers no warm-up; staff should still hear of it
         message = f"no programme has id {wanted!r}"
         problems.append(Problem("studio.toml", "check_in_warmup", message))
-    return Content(directory, studio, slides, warmups, terms, tuple(problems))
+    return Content(directory, studio, slides, warmups, terms, tuple(problems), questions)

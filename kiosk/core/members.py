@@ -62,6 +62,18 @@ class Visit:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One question as the client saw it, and their answer: later edits to the questions never
+    change what an old screening or readiness check says."""
+
+    id: str
+    text: str  # the question's exact words on screen
+    yes: bool
+    blocks: bool = False  # a yes means no EMS until a trainer clears it
+    detail: str = ""  # what they typed after a yes, when the question asks for more
+
+
+@dataclass(frozen=True)
 class Screening:
     """An EMS health screening: special-category data, kept apart from the member record."""
 
@@ -70,7 +82,30 @@ class Screening:
     consent_at: datetime  # when they consented to us keeping these answers
     answers: Mapping[str, bool]  # question id -> answered yes
     other: str = ""  # "anything else you think we should know"
+    asked: tuple[Answer, ...] = ()  # in order, as seen; () in screenings kept before v2
+    version: str = ""  # of the questions (content/screening.toml); "" before v2
 
     @property
     def needs_trainer(self) -> bool:
         return any(self.answers.values()) or bool(self.other.strip())
+
+    @property
+    def blocks_ems(self) -> bool:
+        """A yes that means no EMS until a trainer clears it. Without the questions as asked
+        (an older screening), every yes counts, to be safe."""
+        if not self.asked:
+            return any(self.answers.values())
+        return any(a.yes and a.blocks for a in self.asked)
+
+    @property
+    def yes_answers(self) -> tuple[Answer, ...]:
+        """The questions answered yes, in the order asked (an older screening: by id only)."""
+        if self.asked:
+            return tuple(a for a in self.asked if a.yes)
+        return tuple(Answer(k, "", True, True) for k, yes in self.answers.items() if yes)
+
+    @property
+    def no_answers(self) -> tuple[Answer, ...]:
+        if self.asked:
+            return tuple(a for a in self.asked if not a.yes)
+        return tuple(Answer(k, "", False) for k, yes in self.answers.items() if not yes)

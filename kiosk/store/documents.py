@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.core.members import Member, Pack, PackKind, Screening, Visit, VisitFlag
+from kiosk.core.members import Answer, Member, Pack, PackKind, Screening, Visit, VisitFlag
 
 
 class BadDocument(ValueError):
@@ -332,16 +332,41 @@ def _visit_checked(doc: Mapping[str, Any]) -> Visit:
 
 
 def screening_doc(screening: Screening) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "member_code": screening.member_code,
         "taken": screening.taken.isoformat(),
         "consent_at": screening.consent_at.isoformat(),
         "answers": {k: bool(v) for k, v in screening.answers.items()},
         "other": screening.other,
     }
+    if screening.asked:  # each question's words as the client saw them
+        doc["asked"] = [answer_doc(a) for a in screening.asked]
+        doc["version"] = screening.version
+    return doc
+
+
+def answer_doc(answer: Answer) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": answer.id,
+        "text": answer.text,
+        "yes": answer.yes,
+        "blocks": answer.blocks,
+    }
+    if answer.detail:
+        doc["detail"] = answer.detail
+    return doc
+
+
+def answer_of(doc: Any) -> Answer:
+    doc = _record(doc)
+    yes, blocks = doc.get("yes"), doc.get("blocks", False)
+    if not isinstance(yes, bool) or not isinstance(blocks, bool):
+        raise BadDocument("an answer's yes or blocks is not true/false")
+    return Answer(_text(doc, "id"), _text(doc, "text"), yes, blocks, _text(doc, "detail", ""))
 
 
 def screening_of(doc: Mapping[str, Any]) -> Screening:
+    """A screening; one kept before the questions' words were stored (no "asked") reads too."""
     doc = _record(doc)
     answers = doc.get("answers")
     if not isinstance(answers, dict) or not all(isinstance(v, bool) for v in answers.values()):
@@ -350,6 +375,16 @@ def screening_of(doc: Mapping[str, Any]) -> Screening:
     consent = _parse_time(doc.get("consent_at"), "consent_at")
     if taken is None or consent is None:
         raise BadDocument("screening has no date or consent")
+    asked_raw = doc.get("asked", [])
+    if not isinstance(asked_raw, list):
+        raise BadDocument("asked is not a list of answers")
+    asked = tuple(answer_of(a) for a in asked_raw)
     return Screening(
-        _text(doc, "member_code"), taken, consent, dict(answers), _text(doc, "other", "")
+        _text(doc, "member_code"),
+        taken,
+        consent,
+        dict(answers),
+        _text(doc, "other", ""),
+        asked,
+        _text(doc, "version", ""),
     )

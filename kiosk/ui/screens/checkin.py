@@ -21,11 +21,17 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.core import checkin as rules
-from kiosk.core.checkin import CheckIn, decide_check_in, kind_without_choice, kinds_available
+from kiosk.core.checkin import (
+    Attempt,
+    CheckIn,
+    decide_check_in,
+    kind_without_choice,
+    kinds_available,
+)
 from kiosk.core.clock import Clock
 from kiosk.core.lookup import MAX_MATCHES, MIN_CHARS, Match, MemberIndex
 from kiosk.core.members import Member, PackKind
-from kiosk.core.screening import READINESS_QUESTIONS, Readiness
+from kiosk.core.screening import Readiness
 from kiosk.core.typeahead import BACKSPACE, ENTER, Keystroke, Place
 from kiosk.ui import messages
 from kiosk.ui.screens.idle import IdleScreen
@@ -38,7 +44,6 @@ if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 LOOKUP_IDLE_SECONDS = 60.0
-READINESS = tuple((q.id, q.text) for q in READINESS_QUESTIONS)
 
 
 class LookupScreen(IdleScreen):
@@ -306,9 +311,15 @@ class CheckInFlow:
         member = self._member()
         if member is None:
             raise LookupError(f"member {self.code} is gone")
-        last = self.app.store.last_visit(self.code, kind)
+        store = self.app.store
         return member, decide_check_in(
-            member, kind, self.clock.now(), last=last, readiness=readiness
+            member,
+            kind,
+            self.clock.now(),
+            last=store.last_visit(self.code, kind),
+            readiness=readiness,
+            screening=store.screening(self.code),
+            at_kiosk=True,
         )
 
     def _kind_chosen(self, kind: PackKind | None) -> None:
@@ -319,15 +330,17 @@ class CheckInFlow:
         except Exception:
             self._failed()
             return
+        questions = self.app.content.questions.readiness
         if kind is PackKind.EMS and first_look.recorded:
             self.app.push_screen(
                 QuestionsScreen(
                     # by name: a client who scanned someone else's card sees it at once
                     f"{member.first_name.strip()}, before your EMS session",
-                    READINESS,
+                    tuple((q.id, q.text) for q in questions),
                     self.clock,
                     LOOKUP_IDLE_SECONDS,
-                    intro="Three quick questions, for your safety today.",
+                    intro=f"{len(questions)} quick questions for your safety today. "
+                    "Answer YES if it is true for you.",
                     key_place=Place.STEP,
                 ),
                 lambda answers: self._answered(kind, answers),
@@ -337,7 +350,8 @@ class CheckInFlow:
 
     def _answered(self, kind: PackKind, answers: dict[str, bool] | None) -> None:
         if answers is not None:  # None: left the readiness check, nothing recorded
-            self._record(kind, Readiness.from_answers(answers))
+            questions = self.app.content.questions.readiness
+            self._record(kind, Readiness.of(answers, questions))
 
     def _record(self, kind: PackKind, readiness: Readiness | None) -> None:
         try:
@@ -347,7 +361,18 @@ class CheckInFlow:
         except Exception:  # a full disk or a broken store: say so, never a traceback
             self._failed()
             return
+        if result.attempt is not None:
+            self._note_attempt(result.attempt)
         show_result(self.app, result_view(result, member, check_in_warmup(self.app)))
+
+    def _note_attempt(self, attempt: Attempt) -> None:
+        """A refused check-in, for staff to follow up; the client's result comes all the same."""
+        from kiosk.store.attempts import attempts_for
+
+        try:
+            attempts_for(self.app.store).add(attempt)
+        except Exception:  # the refusal stands; staff just will not see it listed
+            self.app.log.error("check-in: a refused check-in could not be noted")
 
     def _failed(self) -> None:
         self.app.log.error("check-in: the visit could not be recorded")
@@ -391,6 +416,15 @@ def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultVi
             decided,
             f"Sorry {name}, your {kind} pack {BLOCKED[decided]}.",
             ("Please see the front desk. This visit is not recorded yet.",),
+        )
+    if decided is Outcome.SEE_TRAINER and not result.recorded:
+        return ResultView(
+            decided,
+            f"{name}, please see your trainer before any EMS today.",
+            (
+                "You are not checked in, and no session is used.",
+                "Your trainer will talk to you and can check you in.",
+            ),
         )
     lines: list[str] = []
     if decided is Outcome.SEE_TRAINER:

@@ -2,12 +2,13 @@
 
 Used for the EMS readiness check before each EMS visit and for the health screening at
 registration. It dismisses with the answers (question id -> yes), or None when the client
-leaves (Esc), so nothing half-answered is ever used.
+leaves (Esc), so nothing half-answered is ever used. A question with a follow-up prompt (the
+screening's, never the check-in's) asks it after a yes; what is typed is in `details`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.types import CSSPathType
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from kiosk.core.clock import Clock
 from kiosk.core.typeahead import Place
@@ -40,6 +41,8 @@ class QuestionsScreen(IdleScreen):
         idle_seconds: float,
         intro: str = "",
         key_place: Place = Place.ELSEWHERE,
+        follow_ups: Mapping[str, str] | None = None,
+        detail_max: int = 200,
     ) -> None:
         super().__init__(clock, idle_seconds)
         self.key_place = key_place  # Place.STEP in a check-in: a scanned code still checks in
@@ -49,6 +52,9 @@ class QuestionsScreen(IdleScreen):
         self.intro = intro
         self.questions = tuple(questions)
         self.answers: dict[str, bool] = {}
+        self.follow_ups = dict(follow_ups or {})
+        self.details: dict[str, str] = {}  # question id -> what they typed after a yes
+        self.detail_max = detail_max
         self.index = 0
 
     def compose(self) -> ComposeResult:
@@ -61,12 +67,22 @@ class QuestionsScreen(IdleScreen):
             with Horizontal(id="answers"):
                 yield Button("YES  (Y)", id="yes", variant="warning")
                 yield Button("NO  (N)", id="no", variant="primary")
+            with Vertical(id="follow-up"):
+                yield Static("", markup=False, id="detail-prompt")
+                yield Input(id="detail", max_length=self.detail_max)
+                yield Static("Enter: next question (you can leave it empty).", markup=False)
             yield Static("Backspace: previous question.  Esc: leave.", id="hint", markup=False)
 
     def on_mount(self) -> None:
         self._show()
 
+    @property
+    def asking_more(self) -> bool:
+        return bool(self.query_one("#follow-up").display)
+
     def _show(self) -> None:
+        self.query_one("#follow-up").display = False
+        self.query_one("#answers").display = True
         _, text = self.questions[self.index]
         self.query_one("#progress", Static).update(
             f"Question {self.index + 1} of {len(self.questions)}"
@@ -74,8 +90,34 @@ class QuestionsScreen(IdleScreen):
         self.query_one("#question", Static).update(text)
 
     def action_answer(self, yes: bool) -> None:
+        if self.asking_more:
+            return
         qid, _ = self.questions[self.index]
         self.answers[qid] = yes
+        self.details.pop(qid, None)
+        if yes and self.follow_ups.get(qid):
+            self._ask_more(qid)
+            return
+        self._next()
+
+    def _ask_more(self, qid: str) -> None:
+        self.query_one("#answers").display = False
+        self.query_one("#follow-up").display = True
+        self.query_one("#detail-prompt", Static).update(self.follow_ups[qid])
+        box = self.query_one("#detail", Input)
+        box.value = ""
+        box.focus()
+
+    @on(Input.Submitted, "#detail")
+    def _detail_given(self, event: Input.Submitted) -> None:
+        qid, _ = self.questions[self.index]
+        text = " ".join(event.value.split())
+        if text:
+            self.details[qid] = text
+        self.set_focus(None)
+        self._next()
+
+    def _next(self) -> None:
         if self.index + 1 < len(self.questions):
             self.index += 1
             self._show()
@@ -83,6 +125,10 @@ class QuestionsScreen(IdleScreen):
             self.dismiss(dict(self.answers))
 
     def action_previous(self) -> None:
+        if self.asking_more:  # back to the question itself
+            self.set_focus(None)
+            self._show()
+            return
         if self.index > 0:
             self.index -= 1
             self._show()

@@ -23,7 +23,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.members import Member
 from kiosk.core.phone import normalise_phone
 from kiosk.core.registration import Form, field_problem, new_member
-from kiosk.core.screening import OTHER_MAX, OTHER_PROMPT, SCREENING_QUESTIONS, take_screening
+from kiosk.core.screening import DETAIL_MAX, OTHER_MAX, Questions, take_screening
 from kiosk.core.terms import Terms
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.questions import QuestionsScreen
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 REGISTER_IDLE_SECONDS = 180.0  # people type slowly on a kiosk keyboard
 WELCOME_SECONDS = 90.0  # time to take a photo of the code
-SCREENING = tuple((q.id, q.text) for q in SCREENING_QUESTIONS)
 PHONE_TAKEN = (
     "This number is already registered: press Esc and check in with it, or see the front desk."
 )
@@ -145,21 +144,34 @@ class RegisterScreen(IdleScreen):
             first = "agree" if problems == ["agree"] else problems[0]
             self.query_one(f"#{first}").focus()
             return
+        questions = self.kiosk.content.questions
+        screen = QuestionsScreen(
+            "EMS health screening",
+            tuple((q.id, q.text) for q in questions.screening),
+            self.clock,
+            self.idle_seconds,
+            intro="EMS is not right for everyone. Answer YES if it is true for you.",
+            follow_ups={q.id: q.follow_up for q in questions.screening if q.follow_up},
+            detail_max=DETAIL_MAX,
+        )
         self.kiosk.push_screen(
-            QuestionsScreen(
-                "EMS health screening",
-                SCREENING,
-                self.clock,
-                self.idle_seconds,
-                intro="EMS is not right for everyone. Please answer each question honestly.",
-            ),
-            self._screened,
+            screen, lambda answers: self._screened(answers, screen.details, questions)
         )
 
-    def _screened(self, answers: dict[str, bool] | None) -> None:
+    def _screened(
+        self, answers: dict[str, bool] | None, details: dict[str, str], questions: Questions
+    ) -> None:
         if answers is not None:
             self.kiosk.push_screen(
-                ConsentScreen(self.values(), answers, self.terms, self.clock, self.idle_seconds)
+                ConsentScreen(
+                    self.values(),
+                    answers,
+                    self.terms,
+                    self.clock,
+                    self.idle_seconds,
+                    more=details,
+                    questions=questions,
+                )
             )
 
     @on(Button.Pressed, "#cancel")
@@ -181,16 +193,21 @@ class ConsentScreen(IdleScreen):
         terms: Terms,
         clock: Clock,
         idle_seconds: float,
+        *,
+        more: dict[str, str] | None = None,
+        questions: Questions | None = None,
     ) -> None:
         super().__init__(clock, idle_seconds)
-        self.details = details
+        self.details = details  # name, phone, email
         self.answers = answers
         self.terms = terms
+        self.more = more or {}  # what they typed after a yes
+        self.questions = questions or self.kiosk.content.questions
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="kiosk-form", id="form"):
             yield Static("EMS health screening", id="title", markup=False)
-            yield Static(OTHER_PROMPT, classes="label", markup=False)
+            yield Static(self.questions.other_prompt, classes="label", markup=False)
             yield Input(id="other")
             yield Static(CONSENT_TEXT, id="consent-text", markup=False)
             yield AgreeBox("Yes, keep my answers", id="consent")
@@ -216,13 +233,23 @@ class ConsentScreen(IdleScreen):
             problem.add_class("shown")
             return
         try:
-            member = register(self.kiosk, self.details, self.answers, other, consent, self.terms)
+            member = register(
+                self.kiosk,
+                self.details,
+                self.answers,
+                other,
+                consent,
+                self.terms,
+                questions=self.questions,
+                more=self.more,
+            )
         except Exception:  # a full disk or a broken store: say so, keep what was typed
             self.app.log.error("registration: the member could not be saved")
             problem.update("Sorry, your details could not be saved. Please see the front desk.")
             problem.add_class("shown")
             return
-        self.kiosk.push_screen(WelcomeScreen(member, self.clock, WELCOME_SECONDS))
+        ask = member.see_trainer or any(self.answers.values()) or bool(other)
+        self.kiosk.push_screen(WelcomeScreen(member, self.clock, WELCOME_SECONDS, ask))
 
     @on(Button.Pressed, "#cancel")
     def action_leave(self) -> None:
@@ -235,9 +262,12 @@ class WelcomeScreen(IdleScreen):
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Done", show=False)]
 
-    def __init__(self, member: Member, clock: Clock, idle_seconds: float) -> None:
+    def __init__(
+        self, member: Member, clock: Clock, idle_seconds: float, see_trainer: bool = False
+    ) -> None:
         super().__init__(clock, idle_seconds)
         self.member = member
+        self.see_trainer = see_trainer or member.see_trainer  # never says why: others may see
 
     def compose(self) -> ComposeResult:
         qr_style = self.kiosk.content.studio.qr_style
@@ -255,7 +285,7 @@ class WelcomeScreen(IdleScreen):
                     markup=False,
                     id="save-hint",
                 )
-                if self.member.see_trainer:
+                if self.see_trainer:
                     yield Static(
                         "Please see your trainer before your first EMS session.",
                         markup=False,
@@ -280,6 +310,9 @@ def register(
     other: str,
     consent: bool,
     terms: Terms,
+    *,
+    questions: Questions | None = None,
+    more: dict[str, str] | None = None,
 ) -> Member:
     """Create the member (and, with consent, their screening) in the store; OSError if it fails.
 
@@ -289,19 +322,23 @@ def register(
     store = app.store
     form = Form.of({**details, "agree": True})  # the form refuses to go on without agreement
     member = new_member(form, store.new_member_code(), now, terms.version)
-    screening = take_screening(member.code, answers, other, now)
+    asked = questions or app.content.questions
+    screening = take_screening(member.code, answers, other, now, asked, more)
     # Without consent the answers are not kept, so the trainer must ask them in person.
-    if screening.needs_trainer:
+    # A yes that does not block, or a note, flags their first EMS session (kiosk/core/checkin).
+    if screening.blocks_ems:
         member = replace(
             member,
             see_trainer=True,
-            see_trainer_note="A health screening answer needs the trainer before EMS.",
+            see_trainer_note=f"set {now:%d/%m/%Y}: health screening answer: no EMS until a "
+            "trainer clears it",
         )
     elif not consent:
         member = replace(
             member,
             see_trainer=True,
-            see_trainer_note="Screening answers not kept (no consent): ask them before EMS.",
+            see_trainer_note=f"set {now:%d/%m/%Y}: screening answers not kept (no consent): "
+            "ask them before EMS",
         )
     # The screening goes first: a member record never exists without the answers they gave.
     if consent:
