@@ -257,3 +257,19 @@ def test_check_ins_since_the_backup_still_take_their_sessions(data_dir: Path) ->
     with store:
         assert "restored from the backup" in warnings[0]
         assert store.member("FT-SARAH2").packs[0].sessions_left == 6  # type: ignore[union-attr]
+
+
+def test_the_kiosks_records_are_kept_out_of_the_collectors_way_while_it_runs(
+    data_dir: Path,
+) -> None:
+    """open_store (the kiosk's start-up) freezes the heap it read, and closing thaws it."""
+    import gc
+
+    fill(data_dir)
+    assert gc.get_freeze_count() == 0
+    store, _ = open_store(data_dir, NOW)
+    try:
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        store.close()
+    assert gc.get_freeze_count() == 0

@@ -90,6 +90,7 @@ def open_store(data_dir: Path, now: datetime) -> tuple[Store, list[str]]:
     try:
         store, warnings = _open_store(Path(data_dir), now)
         gc.freeze()
+        store.thaw_on_close = True
     finally:
         if collecting:
             gc.enable()

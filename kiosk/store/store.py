@@ -133,6 +133,7 @@ class Store:
         self._month_dbs: OrderedDict[str, TinyDB] = OrderedDict()
         self._members_db: TinyDB | None = None
         self._screenings_db: TinyDB | None = None
+        self.thaw_on_close = False  # open_store froze the heap this store is part of (gc.freeze)
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -167,6 +168,9 @@ class Store:
             db.close()
         self._month_dbs.clear()
         self._lock.release()
+        if self.thaw_on_close:
+            self.thaw_on_close = False
+            gc.unfreeze()
 
     def __enter__(self) -> Store:
         return self

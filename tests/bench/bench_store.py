@@ -38,6 +38,7 @@ from ..terminal import ROOT, Terminal, kiosk_argv
 from .bench_checkin import make_studio
 
 ROUNDS = 9
+COLD_ROUNDS = 15  # the closest of the three to its goal: more rounds, a steadier median
 COLS, ROWS = 120, 40
 
 
@@ -137,7 +138,7 @@ def test_cold_start_to_first_paint_does_not_grow_with_history(
     _, big = studios
     times: dict[str, list[float]] = {"empty": [], "100k": []}
     cpu: dict[str, list[float]] = {"empty": [], "100k": []}
-    for n in range(ROUNDS + 1):
+    for n in range(COLD_ROUNDS + 1):
         empty = tmp_path / f"empty{n}"
         empty.mkdir()
         for name, directory in (("empty", empty), ("100k", big)):
@@ -155,7 +156,7 @@ def test_cold_start_to_first_paint_does_not_grow_with_history(
     print(
         f"\nkiosk cold start to first paint: {empty_s * 1000:.0f} ms on an empty data "
         f"directory, {big_s * 1000:.0f} ms with 5,000 members and 100k visits (medians of "
-        f"{ROUNDS}): ratio {ratio:.2f} (goal <= 1.2); CPU time by then "
+        f"{COLD_ROUNDS}): ratio {ratio:.2f} (goal <= 1.2); CPU time by then "
         f"{statistics.median(cpu['empty']) * 1000:.0f} ms and "
         f"{statistics.median(cpu['100k']) * 1000:.0f} ms: ratio "
         f"{median_ratio(cpu['100k'], cpu['empty']):.2f}"
