@@ -48,6 +48,8 @@ class VisitFlag(StrEnum):
     SEE_TRAINER = "see_trainer"  # readiness or screening answer the trainer must see
     OVERRIDE = "override"  # staff let a blocked check-in through
     IMPORTED = "imported"  # brought over from paper or other software
+    NO_SHOW = "no_show"  # a booking nobody came to, recorded at closing (no kind of its own)
+    LATE_CANCEL = "late_cancel"  # a booking cancelled too late, recorded the same way
 
 
 @dataclass(frozen=True)
