@@ -119,7 +119,7 @@ async def test_tom_shows_his_trainer_flag_and_packs(app: KioskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(app, pilot, "M1005")
         text = screen_text(app)
-        assert "SEE TRAINER - note: pacemaker" in text
+        assert "SEE TRAINER before EMS\n  pacemaker" in text
         assert "EMS: 5 of 10 left, expires 30/06/2027" in options(app, "#packs")
 
 
@@ -243,7 +243,7 @@ async def test_clear_the_trainer_flag_with_a_note(app: KioskApp, store: Store) -
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TrainerFlagScreen)
-        assert "Flag is SET. Note: pacemaker" in screen_text(app)
+        assert "Flag is SET. Latest: pacemaker" in screen_text(app)
         await pilot.press("enter")  # no note: refused
         await settle(pilot)
         assert "Please write a short note" in screen_text(app)
@@ -253,16 +253,19 @@ async def test_clear_the_trainer_flag_with_a_note(app: KioskApp, store: Store) -
         assert isinstance(app.screen, MemberScreen)
         tom = member(store, "M1005")
         assert not tom.see_trainer
-        assert tom.see_trainer_note == "cleared 23/11/2026: GP letter seen [ok]"
-        assert "Trainer flag: clear - note: cleared 23/11/2026: GP letter seen [ok]" in screen_text(
-            app
-        )
+        # the history is kept: how the flag came to be, then its clearing
+        assert tom.see_trainer_note == "pacemaker\ncleared 23/11/2026: GP letter seen [ok]"
+        text = screen_text(app)
+        assert "Trainer flag: clear\n  pacemaker\n  cleared 23/11/2026: GP letter seen [ok]" in text
         # and it can be set again
         await pilot.press("t")
         await settle(pilot)
         await pilot.press(*"dizzy last time", "f10")
         await settle(pilot)
         assert member(store, "M1005").see_trainer
+        assert member(store, "M1005").see_trainer_note.splitlines()[-1] == (
+            "set 23/11/2026: dizzy last time"
+        )
 
 
 async def test_check_in_from_staff_mode(app: KioskApp, store: Store, clock: FakeClock) -> None:

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk.core.checkin import Outcome, decide_check_in, expired, with_pack
+from kiosk.core.checkin import Outcome, decide_check_in, expired, latest_note, with_pack
 from kiosk.core.csvio import parse_day
 from kiosk.core.lookup import fold
 from kiosk.core.member_details import with_details
@@ -29,6 +29,7 @@ from kiosk.core.members import Member, Pack, PackKind
 from kiosk.core.packs import SESSIONS_MAX, new_pack, pack_problem, sessions_of
 from kiosk.core.phone import digits_of, normalise_phone
 from kiosk.core.registration import field_problem
+from kiosk.core.trainer_flags import history, screening_lines, set_or_clear
 from kiosk.ui.screens.staff import (
     StaffScreen,
     change_members,
@@ -209,12 +210,9 @@ class MemberScreen(StaffScreen):
             f"Terms agreed: {m.terms_version} on {m.terms_agreed_at:%d/%m/%Y}"
             if m.terms_version and m.terms_agreed_at
             else "Terms agreed: not recorded",
-            f"Health screening: {screening.taken:%d/%m/%Y}"
-            + (" (answers need the trainer)" if screening.needs_trainer else "")
-            if screening
-            else "Health screening: none",
-            ("SEE TRAINER" if m.see_trainer else "Trainer flag: clear")
-            + (f" - note: {m.see_trainer_note}" if m.see_trainer_note else ""),
+            "SEE TRAINER before EMS" if m.see_trainer else "Trainer flag: clear",
+            *(f"  {line}" for line in history(m)),
+            *(screening_lines(screening) if screening else ["Health screening: none kept"]),
         ]
         self.query_one("#details", Static).update(Content("\n".join(lines)))
         packs = self.query_one("#packs", OptionList)
@@ -595,7 +593,11 @@ class TrainerFlagScreen(FormScreen):
             yield Static(
                 Content(
                     ("Flag is SET" if flagged else "Flag is clear")
-                    + (f". Note: {m.see_trainer_note}" if m and m.see_trainer_note else ".")
+                    + (
+                        f". Latest: {latest_note(m.see_trainer_note)}"
+                        if m and m.see_trainer_note
+                        else "."
+                    )
                 ),
                 id="flag-state",
             )
@@ -625,9 +627,5 @@ class TrainerFlagScreen(FormScreen):
         if any(not c.isprintable() for c in note):
             self.problem("note", "The note has a character that cannot be stored.")
             return
-        stamp = f"{self.clock.now():%d/%m/%Y}"
-        if m.see_trainer:
-            updated = replace(m, see_trainer=False, see_trainer_note=f"cleared {stamp}: {note}")
-        else:
-            updated = replace(m, see_trainer=True, see_trainer_note=f"set {stamp}: {note}")
-        self.save(updated, lambda: self.dismiss(True))
+        # every setting and clearing is kept, one line each (kiosk/core/trainer_flags.py)
+        self.save(set_or_clear(m, note, self.clock.now()), lambda: self.dismiss(True))

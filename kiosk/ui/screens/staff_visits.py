@@ -1,4 +1,9 @@
-"""Today's visits for staff, with what the trainer should know, and undo for a wrong check-in."""
+"""Today's visits for staff, with what the trainer should know, and undo for a wrong check-in.
+
+Refused check-ins (attempts: pack used up or expired, see the trainer) are listed with them.
+The chosen line's reasons show under the list; M opens the member with their health screening:
+"why is this client flagged, and what did they tell us?" in two key presses.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiosk.core.checkin import Attempt
 from kiosk.core.members import Member, Visit, VisitFlag
+from kiosk.core.trainer_flags import attempt_line, visit_reasons
 from kiosk.ui.screens.staff import (
     StaffScreen,
     change_members,
@@ -59,22 +66,29 @@ class TodayScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=False),
         Binding("u,delete", "undo", "Undo", show=False),
+        Binding("m", "member", "Member", show=False),
     ]
 
     def __init__(self, app: KioskApp) -> None:
         super().__init__(app)
         self.visits: list[Visit] = []
+        self.attempts: list[Attempt] = []
+        self.rows: list[Visit | Attempt] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="kiosk-form staff-body"):
             yield title_bar("Today's visits")
             yield Static("", id="summary")
             yield OptionList(id="visits", classes="staff-list")
+            yield Static("", id="why")
             with Horizontal(classes="staff-actions"):
+                yield Button("M  Member", id="member")
                 yield Button("U  Undo this visit", id="undo", variant="error")
                 yield Button("Esc  Back", id="back")
             yield status_line()
-            yield keys_line("Up/Down: choose   U or Enter: undo   Esc: back")
+            yield keys_line(
+                "Up/Down: choose   M: member and screening   U or Enter: undo   Esc: back"
+            )
 
     def on_mount(self) -> None:
         self.refresh_visits()
@@ -83,28 +97,74 @@ class TodayScreen(StaffScreen):
         store = self.kiosk.store
         today = self.clock.now().date()
         self.visits = sorted(store.visits_on(today), key=lambda v: (v.at, v.id), reverse=True)
+        try:
+            from kiosk.store.attempts import attempts_for
+
+            self.attempts = attempts_for(store).on(today)
+        except OSError:
+            self.attempts = []
+        rows: list[Visit | Attempt] = [*self.visits, *self.attempts]
+        self.rows = sorted(rows, key=lambda r: (r.at, r.id), reverse=True)
         listing = self.query_one("#visits", OptionList)
         listing.clear_options()
-        listing.add_options(
-            Option(plain(visit_line(v, store.member(v.member_code))), id=v.id) for v in self.visits
-        )
+        listing.add_options(Option(plain(self._line(r)), id=r.id) for r in self.rows)
         count = len(self.visits)
+        refused = len(self.attempts)
         self.query_one("#summary", Static).update(
-            f"{count} visit{'' if count == 1 else 's'} today, newest first."
-            if count
-            else "No visits yet today."
+            (
+                f"{count} visit{'' if count == 1 else 's'} today, newest first."
+                if count
+                else "No visits yet today."
+            )
+            + (f" {refused} refused at the kiosk." if refused else "")
         )
-        if count:
+        if self.rows:
             listing.highlighted = 0
+        self._show_why()
 
-    def _chosen(self) -> Visit | None:
+    def _line(self, row: Visit | Attempt) -> str:
+        member = self.kiosk.store.member(row.member_code)
+        if isinstance(row, Visit):
+            return visit_line(row, member)
+        return f"{row.at:%H:%M}  {who(member, row.member_code)}  {row.kind}  {attempt_line(row)}"
+
+    def _row(self) -> Visit | Attempt | None:
         listing = self.query_one("#visits", OptionList)
         n = listing.highlighted
-        return self.visits[n] if n is not None and 0 <= n < len(self.visits) else None
+        return self.rows[n] if n is not None and 0 <= n < len(self.rows) else None
+
+    def _chosen(self) -> Visit | None:
+        row = self._row()
+        return row if isinstance(row, Visit) else None
+
+    @on(OptionList.OptionHighlighted, "#visits")
+    def _show_why(self) -> None:
+        row = self._row()
+        if row is None:
+            text = ""
+        elif isinstance(row, Visit):
+            reasons = visit_reasons(row)
+            text = ("Why: " + "; ".join(reasons)) if reasons else "Nothing flagged."
+        else:
+            text = "Refused at the kiosk, no session used. Why: " + "; ".join(row.reasons)
+        self.query_one("#why", Static).update(plain(text))
 
     @on(OptionList.OptionSelected, "#visits")
     def _selected(self) -> None:
         self.action_undo()
+
+    @on(Button.Pressed, "#member")
+    def _member_pressed(self) -> None:
+        self.action_member()
+
+    def action_member(self) -> None:
+        row = self._row()
+        if row is None or not row.member_code or self.kiosk.store.member(row.member_code) is None:
+            self.say("No member for this line.", problem=True)
+            return
+        from kiosk.ui.screens.staff_members import MemberScreen
+
+        self.app.push_screen(MemberScreen(self.kiosk, row.member_code))
 
     @on(Button.Pressed, "#undo")
     def _undo_pressed(self) -> None:
@@ -117,7 +177,13 @@ class TodayScreen(StaffScreen):
     def action_undo(self) -> None:
         visit = self._chosen()
         if visit is None:
-            self.say("No visit chosen.", problem=True)
+            refused = self._row() is not None
+            self.say(
+                "A refused check-in used no session: nothing to undo."
+                if refused
+                else "No visit chosen.",
+                problem=True,
+            )
             return
         member = self.kiosk.store.member(visit.member_code)
         details = [visit_line(visit, member)]
