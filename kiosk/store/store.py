@@ -463,7 +463,9 @@ class Store:
 
     def _month_visits(self, month: str, code: str | None = None) -> list[Visit]:
         """A month's visits (only this member's when `code` is given)."""
-        docs: Iterable[tuple[str, Any]] = self._month_docs(month).items()
+        # a copy taken in one step: a worker reading history while a check-in writes this
+        # month must not iterate the dict TinyDB is changing
+        docs: Iterable[tuple[str, Any]] = list(self._month_docs(month).items())
         if code is not None:
             docs = [(k, d) for k, d in docs if isinstance(d, dict) and d.get("member_code") == code]
         return list(self._parse_visits(month, docs))
