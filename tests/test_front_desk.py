@@ -20,7 +20,7 @@ from kiosk.core.content import Content
 from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.app import KioskApp
-from kiosk.ui.screens.front_desk import HINT, FrontDeskScreen, arrange
+from kiosk.ui.screens.front_desk import CAPTION_ROWS, HINT, FrontDeskScreen, arrange
 from kiosk.ui.widgets.clock import WallClock
 from kiosk.ui.widgets.qr import QRCode
 from kiosk.ui.widgets.slides import SlideView
@@ -99,7 +99,8 @@ def check_layout(screen: FrontDeskScreen) -> None:
         assert whole.contains_region(qr.region), f"{qr.data} off screen: {qr.region}"
         assert screen.query_one("#codes").region.contains_region(qr.region)
         assert not qr.region.overlaps(info), "a code covers the text"
-        assert qr.caption_rows == 2 and len(qr.caption_lines()) == 2
+        rows = CAPTION_ROWS[qr.qr_style]
+        assert qr.caption_rows == rows and len(qr.caption_lines()) == rows
         words = " ".join(" ".join(qr.caption_lines()).split())
         assert words == " ".join(qr.caption.split()), f"caption cut: {qr.caption_lines()}"
     for a in codes:
@@ -110,6 +111,10 @@ def check_layout(screen: FrontDeskScreen) -> None:
             assert info.contains_region(widget.region), f"#{widget.id} cut off: {widget.region}"
             needed = widget.get_content_height(info.size, screen.size, widget.region.width)
             assert needed <= widget.region.height, f"#{widget.id} needs {needed} rows"
+    studio, clock = screen.query_one("#studio-name"), screen.query_one(WallClock)
+    assert studio.region.y == clock.region.y == 0 and not studio.region.overlaps(clock.region)
+    assert whole.contains_region(studio.region) and whole.contains_region(clock.region)
+    assert clock.region.width == len(clock.text), "the clock is cut off"
     hint = screen.query_one("#hint")
     assert hint.region.width == len(HINT) and whole.contains_region(hint.region)
     for name in ("#warmup", "#staff-hint"):

@@ -40,8 +40,11 @@ from kiosk.ui.widgets.slides import SlideView
 
 HINT = "Type your name or phone to check in · F2 warm-up"
 INFO_MIN_WIDTH = 36  # the text column never gets narrower than this
-INFO_MIN_ROWS = 12  # text above the codes when they sit below it
-CAPTION_ROWS = 2
+MASTHEAD_ROWS = 1  # the studio's name and the wall clock, across the top
+INFO_MIN_ROWS = 11  # text above the codes when they sit below it (under the masthead)
+# rows for a caption under its code: a full-style code (74 columns or more) holds the longest
+# caption allowed on one line, a half-style one (37 columns or more) on two
+CAPTION_ROWS = {"half": 2, "full": 1}
 GAP_COLUMNS = 2
 GAP_ROWS = 1
 # codes are worked out this long after they are mounted (after the first frame), one every 50 ms
@@ -71,12 +74,12 @@ def arrange(width: int, height: int, links: tuple[Link, ...], qr_style: str) -> 
     best = Arrangement(0, 0, False, qr_style, 0, 0)
     if not links:
         return best
-    main_height = height - 1  # the hint line
+    main_height = height - 1 - MASTHEAD_ROWS  # the hint line and the masthead
     main_width = width - 2  # the screen's side padding
     # the full style falls back to half blocks when not even one full-size code fits
     for style in (qr_style, "half") if qr_style != "half" else ("half",):
         code = max((code_size(link.url, style) for link in links), key=lambda s: s.area)
-        sw, sh = code.width, code.height + CAPTION_ROWS
+        sw, sh = code.width, code.height + CAPTION_ROWS[style]
         options = [
             (main_width - INFO_MIN_WIDTH - GAP_COLUMNS, main_height, False),
             (main_width, main_height - INFO_MIN_ROWS - GAP_ROWS, True),
@@ -149,10 +152,13 @@ class FrontDeskScreen(Screen[None]):
         size = self.app.size
         self.arrangement = arrange(size.width, size.height, self.links, self.studio.qr_style)
         self._place_codes(size.width)
+        # The name and the clock, on one line above the rest: when the clock moves on each
+        # second, Textual redraws the widgets beside it too, and up here there are few.
+        with Widget(id="masthead"):
+            yield StudioName(self.studio.name, id="studio-name", markup=False)
+            yield WallClock(self.clock, id="clock")
         with Widget(id="main", classes="-stacked" if self.arrangement.stacked else ""):
             with Widget(id="info"):
-                yield StudioName(self.studio.name, id="studio-name", markup=False)
-                yield WallClock(self.clock, id="clock")
                 yield Static(self.shown_hours, id="hours", markup=False)
                 if self.studio.address:
                     yield Static(self.studio.address, id="address", markup=False)
@@ -200,7 +206,7 @@ class FrontDeskScreen(Screen[None]):
                 qr_style=style,
                 defer=CODES_AFTER + i / 20,
                 caption=link.caption or link.title,
-                caption_rows=CAPTION_ROWS,
+                caption_rows=CAPTION_ROWS[style],
                 id=f"code-{i}",
                 classes="code",
             )
@@ -276,7 +282,7 @@ class FrontDeskScreen(Screen[None]):
         self.arrangement = a
         self.query_one("#main").set_class(a.stacked, "-stacked")
         for qr in self.slots:
-            qr.set_style(a.qr_style)
+            qr.set_style(a.qr_style, CAPTION_ROWS[a.qr_style])
         self._place_codes(self.size.width)
         self._centre_codes()
 

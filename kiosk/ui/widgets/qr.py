@@ -179,9 +179,11 @@ class QRCode(Widget):
         self._build()
         return list(self._strips)
 
-    def set_style(self, qr_style: str) -> None:
-        if qr_style != self.qr_style:
+    def set_style(self, qr_style: str, caption_rows: int | None = None) -> None:
+        rows = self.caption_rows if caption_rows is None or not self.caption else caption_rows
+        if qr_style != self.qr_style or rows != self.caption_rows:
             self.qr_style = qr_style
+            self.caption_rows = rows
             if self._matrix is not None:
                 self._strips = draw(self._matrix, qr_style)
             self._caption_strips = None
