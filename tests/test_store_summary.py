@@ -446,3 +446,27 @@ def test_an_erased_member_leaves_the_summary_at_once(data_dir: Path, trust_stat:
         assert store.visits_of(CODES[1]) == [] and store.last_visit(CODES[1]) is None
         assert state(store) == rebuilt_state(data_dir, data_dir.parent)
     assert CODES[1].encode() not in summary.read_bytes()
+
+
+def test_packs_of_deleted_members_do_not_make_every_open_read_the_charges(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(data_dir) as store:
+        store.add_members([member(c) for c in CODES])
+    for month in MONTHS:
+        with Store.open(data_dir) as store:
+            m = store.member(CODES[0])
+            assert m is not None
+            store.record_check_in(
+                decide_check_in(m, PackKind.EMS, at(month, 5), last=None, readiness=Readiness())
+            )
+    with Store.open(data_dir) as store:
+        assert store.delete_member(CODES[0])
+    Store.open(data_dir).close()
+    decoded: list[int] = []
+    charges = summary_module.Summary._charges_all
+    monkeypatch.setattr(
+        summary_module.Summary, "_charges_all", lambda s: decoded.append(1) or charges(s)
+    )
+    Store.open(data_dir).close()
+    assert not decoded

@@ -235,9 +235,11 @@ class Store:
                     self._take_in(scan, charges)
         # packs whose summarised check-ins the members file does not count (it was restored)
         behind = [p for p, top in summary.pack_max.items() if top > self._charged.get(p, 0)]
-        if behind:
+        if behind:  # (or packs of members deleted since, which have nothing to settle)
             held = {p.id for m in self._members.values() for p in m.packs}
-            for pack_id, taken in summary.charges_for(p for p in behind if p in held).items():
+            behind = [p for p in behind if p in held]
+        if behind:
+            for pack_id, taken in summary.charges_for(behind).items():
                 charges[pack_id] |= taken
         self._settle(charges)
 
