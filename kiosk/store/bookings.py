@@ -267,10 +267,10 @@ class Bookings:
         """The day's bookings (cancelled ones too: see Booking.booked), by start."""
         version = tuple(self._stamp(n) for n in (CALENDAR, OWN, MATCHES))
         if version != self._days_version:
-            self._days = {}
-            for b in self.all():
-                self._days.setdefault(b.day, []).append(b)
-            self._days_version = version
+            days: dict[date, list[Booking]] = {}  # built aside: a reader in another thread
+            for b in self.all():  # (the day-end worker, a staff screen's) never sees half
+                days.setdefault(b.day, []).append(b)
+            self._days, self._days_version = days, version
         return list(self._days.get(day, []))
 
     def _stamp(self, name: str) -> tuple[int, int, int] | None:

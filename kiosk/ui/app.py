@@ -7,6 +7,8 @@ store and a frozen clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from textual import events
 
@@ -19,6 +21,9 @@ from kiosk.ui import messages
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
+
+if TYPE_CHECKING:
+    from kiosk.store.bookings import Bookings
 
 # The other screens are imported where they are first opened: the front desk paints sooner.
 
@@ -55,8 +60,19 @@ class KioskApp(LockedDownApp):
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)
 
+    @cached_property
+    def bookings(self) -> Bookings:
+        """Today's appointments (kiosk/store/bookings.py), read when first needed."""
+        from kiosk.store.bookings import Bookings
+
+        return Bookings(self.store.directory)
+
     def on_mount(self) -> None:
         self.push_screen(FrontDeskScreen(self.content, self.clock))
+        from kiosk.ui.day_end import DayEnd  # not needed for the first paint
+
+        self.day_end = DayEnd(self)  # no-shows at closing time, and at start-up for days before
+        self.call_after_refresh(self.day_end.start)
 
     # --- keys: every key from the terminal comes in here first ------------------------------
 

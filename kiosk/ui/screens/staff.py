@@ -202,6 +202,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("5", "Back up now", "backup"),
     ("6", "Leave staff mode", "leave"),
     ("7", "Exit the kiosk", "exit_kiosk"),
+    ("8", "Bookings (schedule, no-shows, matching, own bookings)", "bookings"),
 )
 
 
@@ -227,7 +228,7 @@ class StaffHome(StaffScreen):
             )
             yield status_line()
             yield keys_line(
-                f"1-7 or Enter: choose   Esc: leave staff mode   "
+                f"1-{len(MENU)} or Enter: choose   Esc: leave staff mode   "
                 f"Logs out after {int(self.idle_seconds)} s untouched"
             )
 
@@ -244,6 +245,11 @@ class StaffHome(StaffScreen):
         from kiosk.ui.screens.staff_visits import TodayScreen
 
         self.app.push_screen(TodayScreen(self.kiosk))
+
+    def action_bookings(self) -> None:
+        from kiosk.ui.screens.staff_bookings import BookingsScreen
+
+        self.app.push_screen(BookingsScreen(self.kiosk))
 
     def action_find(self) -> None:
         from kiosk.ui.screens.staff_members import FindMemberScreen
