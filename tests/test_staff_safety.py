@@ -130,3 +130,11 @@ async def test_a_short_gap_says_how_many_days(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_today(app, pilot)
         assert "2 days since the last EMS session" in why(app)
+
+
+def test_every_visit_flag_has_words_for_staff() -> None:
+    from kiosk.core.members import VisitFlag
+    from kiosk.core.trainer_flags import FLAG_WORDS
+
+    assert set(FLAG_WORDS) == set(VisitFlag)
+    assert len(set(FLAG_WORDS.values())) == len(VisitFlag)

@@ -43,9 +43,13 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from kiosk.core.members import Member, Pack, PackKind, Screening, Visit, VisitFlag
 from kiosk.core.screening import Readiness
+
+if TYPE_CHECKING:  # only the type: the bookings module is loaded where bookings are read
+    from kiosk.core.bookings import BookingCheck
 
 MIN_EMS_GAP_DAYS = 4
 FEW_SESSIONS = 2
@@ -107,10 +111,16 @@ class CheckIn:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     reasons: tuple[str, ...] = ()  # staff only: why refused or flagged, in words
     attempt: Attempt | None = None  # a refused check-in, to record for staff
+    booked: str = ""  # "Your EMS session at 10:30 with Tom, suit room 1." for the client
 
     @property
     def recorded(self) -> bool:
         return self.visit is not None
+
+    @property
+    def refused_without_booking(self) -> bool:
+        """Refused because there is no booking today and the studio takes no walk-ins."""
+        return self.attempt is not None and BOOKING_WORDS["no_booking"] in self.reasons
 
     @property
     def few_sessions_left(self) -> bool:
@@ -199,6 +209,19 @@ def _days_words(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
+# what staff read about a check-in against the bookings
+BOOKING_WORDS = {
+    "no_booking": "no booking today (walk-in)",
+    "too_early": "{minutes} min early for the {at} session",
+    "late": "{minutes} min late for the {at} session",
+}
+
+
+def _booking_reason(flag: str, booking: BookingCheck) -> str:
+    start = booking.booking.start.strftime("%H:%M") if booking.booking is not None else ""
+    return BOOKING_WORDS[flag].format(minutes=booking.minutes, at=start)
+
+
 def decide_check_in(
     member: Member,
     kind: PackKind,
@@ -210,6 +233,7 @@ def decide_check_in(
     visit_id: str | None = None,
     screening: Screening | None = None,
     at_kiosk: bool = False,
+    booking: BookingCheck | None = None,
 ) -> CheckIn:
     """Decide `member`'s check-in for a `kind` session at `now`.
 
@@ -218,6 +242,9 @@ def decide_check_in(
     as all well). `override` is staff letting a blocked check-in through. `screening` is the
     member's (store.screening(code)). `at_kiosk`: the client checking in themselves, where the
     see-trainer flag refuses EMS (staff checking a flagged member in have talked to them).
+    `booking` is what today's bookings say (kiosk/core/bookings.py check_booking), or None when
+    the studio keeps no bookings: early, late and walk-in visits are flagged for the trainer,
+    and a walk-in where the studio takes none is sent to the trainer.
     """
     today = now.date()
     code = member.code
@@ -225,6 +252,13 @@ def decide_check_in(
         return CheckIn(Outcome.ALREADY_TODAY, code, kind)
 
     flags: set[VisitFlag] = set()
+    reasons: list[str] = []
+    if booking is not None:
+        if booking.see_trainer and not override:
+            return _refused(Outcome.SEE_TRAINER, member, kind, now, [BOOKING_WORDS["no_booking"]])
+        for flag in sorted(booking.flags):
+            flags.add(VisitFlag(flag.value))  # the same values: a booking's flag on the visit
+            reasons.append(_booking_reason(flag.value, booking))
     pack = pack_for(member, kind, today)
     if pack is None:
         of_kind = [p for p in member.packs if p.kind == kind]
@@ -246,7 +280,6 @@ def decide_check_in(
     short_gap = False
     see_trainer = False
     unprepared = False
-    reasons: list[str] = []
     if kind is PackKind.EMS:
         answers = readiness or Readiness()
         stops = [f"said yes: {a.text}" for a in answers.stops]
@@ -289,7 +322,7 @@ def decide_check_in(
         reasons.insert(0, "checked in by staff (override)")
 
     used = replace(pack, sessions_left=pack.sessions_left - 1) if pack is not None else None
-    warnings: list[str] = []
+    warnings: list[str] = [booking.advice] if booking is not None and booking.advice else []
     if short_gap:
         warnings.append(
             f"At least {MIN_EMS_GAP_DAYS} days between EMS sessions is recommended, "
@@ -328,6 +361,7 @@ def decide_check_in(
         override=override and VisitFlag.OVERRIDE in flags,
         warnings=tuple(warnings),
         reasons=tuple(reasons),
+        booked=booking.words if booking is not None and booking.booking is not None else "",
     )
 
 

@@ -50,6 +50,10 @@ class VisitFlag(StrEnum):
     IMPORTED = "imported"  # brought over from paper or other software
     NO_SHOW = "no_show"  # a booking nobody came to, recorded at closing (no kind of its own)
     LATE_CANCEL = "late_cancel"  # a booking cancelled too late, recorded the same way
+    # the bookings at check-in (kiosk/core/bookings.py BookingFlag has the same values)
+    TOO_EARLY = "too_early"  # checked in long before their booked session
+    LATE = "late"  # checked in after their session had started
+    NO_BOOKING = "no_booking"  # a walk-in: no booking today
 
 
 @dataclass(frozen=True)

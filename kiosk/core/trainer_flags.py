@@ -22,13 +22,24 @@ from kiosk.core.screening import asked_in
 
 HISTORY_LINES = 30  # the oldest go first: the member record must stay small
 
+# every visit flag in staff's words (a test checks none is missing)
 FLAG_WORDS = {
-    VisitFlag.FIRST_EMS: "first EMS session",
-    VisitFlag.SHORT_GAP: "under 4 days since the last EMS session",
+    VisitFlag.FIRST_EMS: "first EMS",
+    VisitFlag.SHORT_GAP: "under 4 days since the last EMS",
     VisitFlag.SEE_TRAINER: "see trainer",
-    VisitFlag.OVERRIDE: "checked in by staff (override)",
+    VisitFlag.OVERRIDE: "override",
     VisitFlag.IMPORTED: "imported",
+    VisitFlag.NO_SHOW: "no-show",
+    VisitFlag.LATE_CANCEL: "late cancel",
+    VisitFlag.TOO_EARLY: "too early",
+    VisitFlag.LATE: "late",
+    VisitFlag.NO_BOOKING: "no booking",
 }
+
+
+def flag_words(visit: Visit) -> str:
+    """A visit's flags in a few words: "first EMS, see trainer"."""
+    return ", ".join(FLAG_WORDS[f] for f in VisitFlag if f in visit.flags)
 
 
 def history(member: Member) -> list[str]:
@@ -72,7 +83,7 @@ def visit_reasons(visit: Visit) -> list[str]:
     """Why a visit is flagged, in words: what the check-in noted, else its flags."""
     if visit.note:
         return [part.strip() for part in visit.note.split(";") if part.strip()]
-    return [FLAG_WORDS.get(f, str(f)) for f in VisitFlag if f in visit.flags]
+    return [FLAG_WORDS[f] for f in VisitFlag if f in visit.flags]
 
 
 def attempt_line(attempt: Attempt) -> str:

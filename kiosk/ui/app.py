@@ -7,7 +7,6 @@ store and a frozen clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -60,12 +59,10 @@ class KioskApp(LockedDownApp):
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)
 
-    @cached_property
+    @property
     def bookings(self) -> Bookings:
         """Today's appointments (kiosk/store/bookings.py), read when first needed."""
-        from kiosk.store.bookings import Bookings
-
-        return Bookings(self.store.directory)
+        return self.store.bookings
 
     def on_mount(self) -> None:
         self.push_screen(FrontDeskScreen(self.content, self.clock))

@@ -41,6 +41,7 @@ from kiosk.ui.screens.session import SessionKindScreen
 from kiosk.ui.widgets.band import Outcome, ResultBand, ring
 
 if TYPE_CHECKING:
+    from kiosk.core.bookings import BookingCheck
     from kiosk.ui.app import KioskApp
 
 LOOKUP_IDLE_SECONDS = 60.0
@@ -279,6 +280,7 @@ class CheckInFlow:
         self.app = app
         self.code = code
         self.clock = app.clock
+        self.booking: BookingCheck | None = None
 
     def _member(self) -> Member | None:
         """The member as the store has them now (packs change with every check-in)."""
@@ -292,6 +294,10 @@ class CheckInFlow:
                 return
             today = self.clock.now().date()
             kinds = kinds_available(member, today)
+            self.booking = todays_booking(self.app, self.code)
+            booked = self.booking.kind if self.booking is not None else None
+            if booked is not None and booked in (k for k, _ in kinds):
+                kinds = [(k, n) for k, n in kinds if k is booked]  # no need to ask: it is booked
             if kinds:
                 kind = kinds[0][0]
             else:  # nothing left of any kind: the result says which pack ran out
@@ -320,6 +326,7 @@ class CheckInFlow:
             readiness=readiness,
             screening=store.screening(self.code),
             at_kiosk=True,
+            booking=self.booking,
         )
 
     def _kind_chosen(self, kind: PackKind | None) -> None:
@@ -379,6 +386,17 @@ class CheckInFlow:
         show_result(self.app, NOT_SAVED_VIEW)
 
 
+def todays_booking(app: KioskApp, code: str) -> BookingCheck | None:
+    """What today's bookings say about this member, or None where the studio keeps none."""
+    bookings = app.bookings
+    if bookings.sync_status().last_good is None and not bookings.own():
+        return None  # no calendar synced and no bookings made here: nobody is expected
+    from kiosk.core.bookings import check_booking
+
+    now = app.clock.now()
+    return check_booking(bookings.on(now.date()), code, now, app.content.studio.bookings)
+
+
 def check_in_warmup(app: KioskApp) -> str | None:
     """The studio's check-in warm-up (studio.toml check_in_warmup), if that programme exists."""
     programme = app.content.studio.check_in_warmup
@@ -417,6 +435,15 @@ def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultVi
             f"Sorry {name}, your {kind} pack {BLOCKED[decided]}.",
             ("Please see the front desk. This visit is not recorded yet.",),
         )
+    if decided is Outcome.SEE_TRAINER and not result.recorded and result.refused_without_booking:
+        return ResultView(
+            decided,
+            f"{name}, we have no booking for you today.",
+            (
+                "You are not checked in, and no session is used.",
+                "Please see your trainer: they can fit you in and check you in.",
+            ),
+        )
     if decided is Outcome.SEE_TRAINER and not result.recorded:
         return ResultView(
             decided,
@@ -426,7 +453,7 @@ def result_view(result: CheckIn, member: Member, warmup: str | None) -> ResultVi
                 "Your trainer will talk to you and can check you in.",
             ),
         )
-    lines: list[str] = []
+    lines: list[str] = [result.booked] if result.booked else []
     if decided is Outcome.SEE_TRAINER:
         lines.append("You are checked in, but please see your trainer before your session.")
     if result.first_ems:

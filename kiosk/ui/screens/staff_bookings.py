@@ -38,6 +38,7 @@ from kiosk.core.bookings import (
 )
 from kiosk.core.members import Member, Visit, VisitFlag
 from kiosk.core.no_shows import REASON_WORDS, is_missed_visit
+from kiosk.core.trainer_flags import FLAG_WORDS
 from kiosk.ui.day_end import excuse
 from kiosk.ui.screens.staff import (
     StaffScreen,
@@ -49,7 +50,6 @@ from kiosk.ui.screens.staff import (
     title_bar,
 )
 from kiosk.ui.screens.staff_members import FormScreen, find_members, member_line, open_member
-from kiosk.ui.screens.staff_visits import FLAG_WORDS
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -75,7 +75,7 @@ COUNT_WORDS = {
 def flags_text(visit: Visit | None) -> str:
     if visit is None:
         return ""
-    words = [FLAG_WORDS.get(f, str(f).replace("_", " ")) for f in VisitFlag if f in visit.flags]
+    words = [FLAG_WORDS[f] for f in VisitFlag if f in visit.flags]
     return f"  [{', '.join(words)}]" if words else ""
 
 

@@ -17,8 +17,8 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.core.checkin import Attempt
-from kiosk.core.members import Member, Visit, VisitFlag
-from kiosk.core.trainer_flags import attempt_line, visit_reasons
+from kiosk.core.members import Member, Visit
+from kiosk.core.trainer_flags import attempt_line, flag_words, visit_reasons
 from kiosk.ui.screens.staff import (
     StaffScreen,
     change_members,
@@ -32,17 +32,6 @@ from kiosk.ui.screens.staff import (
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
-FLAG_WORDS = {
-    VisitFlag.FIRST_EMS: "first EMS",
-    VisitFlag.SHORT_GAP: "under 4 days since the last EMS",
-    VisitFlag.SEE_TRAINER: "see trainer",
-    VisitFlag.OVERRIDE: "override",
-    VisitFlag.IMPORTED: "imported",
-}
-
-
-def flag_words(visit: Visit) -> str:
-    return ", ".join(FLAG_WORDS[f] for f in VisitFlag if f in visit.flags)
 
 
 def who(member: Member | None, code: str) -> str:
