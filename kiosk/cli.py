@@ -59,6 +59,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.core.clock import SystemClock
+    from kiosk.store.lock import DataDirLock
     from kiosk.store.log import log
     from kiosk.store.privacy import purge_old_screenings
     from kiosk.store.recovery import open_store
@@ -66,25 +67,41 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
 
     content = load_content(content_dir(args))
     clock = SystemClock()
-    store, warnings = open_store(directory, clock.now())  # a damaged file: restored, warned
-    with store:
+    # a second kiosk is told at once, before it draws anything (the store opens after the paint)
+    probe = DataDirLock(directory)
+    probe.acquire()
+    probe.release()
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        # without a terminal Textual would spin on an input that never comes
+        print("kiosk: `kiosk run` needs a terminal to draw on and read keys", file=sys.stderr)
+        return 2
+    opened: list[Store] = []
+
+    def open_for_the_kiosk() -> tuple[Store, list[str]]:
+        """In a worker once the front desk is painted: thousands of members take a while."""
+        store, warnings = open_store(directory, clock.now())  # a damaged file: restored, warned
+        opened.append(store)
         for warning in warnings:
             log.warning("%s", warning)
         # the kiosk runs for months: retention is applied at each start as well as by maintenance
         months = content.studio.staff.screening_retention_months
         if purged := purge_old_screenings(store, clock.now().date(), months):
             log.info("deleted %d health screening(s) past %d months", purged, months)
-        if not (sys.stdin.isatty() and sys.stderr.isatty()):
-            # without a terminal Textual would spin on an input that never comes
-            print("kiosk: `kiosk run` needs a terminal to draw on and read keys", file=sys.stderr)
-            return 2
-        os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
-        log.info("kiosk starting (process %d)", os.getpid())
-        app = KioskApp(content=content, store=store, clock=clock, warnings=warnings)
-        # What is loaded by now lives as long as the kiosk: a full collection need never walk
-        # it again (one took 27 ms of the first paint, and every later one walked it all too).
-        gc.freeze()
+        return store, warnings
+
+    os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
+    log.info("kiosk starting (process %d)", os.getpid())
+    app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock)
+    # What is loaded by now lives as long as the kiosk: a full collection need never walk
+    # it again (one took 27 ms of the first paint, and every later one walked it all too).
+    gc.freeze()
+    try:
         code = app.run()
+    finally:
+        for store in opened:
+            store.close()
+    if app.start_error is not None:
+        raise app.start_error  # DataDirLocked, DamagedFile, CannotStart: main() explains them
     code = code if isinstance(code, int) else app.return_code or 0
     log.info("kiosk stopped with status %d", code)
     return code

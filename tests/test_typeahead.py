@@ -262,3 +262,14 @@ def test_two_clients_typing_back_to_back_lose_nothing(
     desk.look_up_opens()
     assert desk.submitted == [first]
     assert desk.query == first + second  # nothing found: the look-up keeps the rest
+
+
+def test_keys_wait_while_the_kiosk_opens_its_store() -> None:
+    desk = Desk()
+    desk.type_ahead.paused = True
+    for stroke in [*map(key, "pia"), Keystroke("f12")]:
+        desk.press(stroke)
+    assert desk.place is Place.FRONT_DESK and desk.query == ""  # nothing acted on yet
+    desk.type_ahead.resume()
+    waited = desk.type_ahead.release()
+    assert waited == (*map(key, "pia"), Keystroke("f12"))

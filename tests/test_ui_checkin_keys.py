@@ -16,6 +16,7 @@ from kiosk.core.members import PackKind
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.checkin import LookupScreen
+from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.session import SessionKindScreen
@@ -145,3 +146,37 @@ async def test_keys_typed_after_an_enter_wait_their_turn(
             "the rest typed after 'not found'",
         )
         assert members_store.visits_of(PIA.code) == []
+
+
+async def test_keys_typed_before_the_store_is_open_wait_for_it(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    from threading import Event
+
+    may_open = Event()
+
+    def slow_open() -> tuple[Store, list[str]]:
+        may_open.wait(timeout=60)  # the store opens only once the test has typed
+        return members_store, ["a warning for staff"]
+
+    app = KioskApp(content, slow_open, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen)  # painted before the store is open
+        scan(app, PIA.code)
+        await pilot.pause()
+        assert isinstance(app.screen, FrontDeskScreen) and app.type_ahead.paused
+        may_open.set()
+        await checked_in(app, pilot, members_store, PIA.code)
+        assert app.warnings == ["a warning for staff"]
+
+
+async def test_a_scan_during_a_restart_ends_in_a_newline_and_still_checks_in(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = KioskApp(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for char in PIA.code:  # typed before the terminal left line mode: Enter is a newline
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("ctrl+j", "\n"))
+        await checked_in(app, pilot, members_store, PIA.code)

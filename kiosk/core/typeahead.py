@@ -80,6 +80,7 @@ def _starts_look_up(stroke: Keystroke) -> bool:
 @dataclass
 class TypeAhead:
     codes: Callable[[], Codes]  # called only when a key needs it: the index may change
+    paused: bool = False  # the kiosk is still opening its store: every key waits (see resume)
     opening: bool = False  # a look-up is opening: every key waits for it
     waiting: list[Keystroke] = field(default_factory=list)  # for the look-up, or to route again
     held: list[Keystroke] = field(default_factory=list)  # on a step: maybe a code being scanned
@@ -88,7 +89,7 @@ class TypeAhead:
 
     def key(self, place: Place, stroke: Keystroke, now: float = 0.0) -> Answer:
         """One key, as it arrives; `place` is what is on screen now."""
-        if self.waiting and not self.opening:
+        if self.paused or (self.waiting and not self.opening):
             # keys after an Enter the look-up has not acted on yet: they keep their turn
             self.waiting.append(stroke)
             return KEEP
@@ -153,6 +154,10 @@ class TypeAhead:
         taken, self.waiting = tuple(keys[:end]), keys[end:]
         self.opening = False
         return taken
+
+    def resume(self) -> None:
+        """The kiosk is ready: keys that waited for it go on (the App routes them: `release`)."""
+        self.paused = False
 
     def release(self) -> tuple[Keystroke, ...]:
         """Keys that waited their turn: the App routes them again, in order, where it is now."""

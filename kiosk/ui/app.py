@@ -1,20 +1,23 @@
 """The kiosk App: builds the screens and routes between them. It owns nothing else.
 
 Everything it needs (content, store, clock) is handed in, so a test builds it with a temporary
-store and a frozen clock.
+store and a frozen clock. `kiosk run` hands in a way to open the store instead: the front desk
+paints first and the store (thousands of members: half a second on a Pi) opens in a worker,
+while keys typed meanwhile wait in the type-ahead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.worker import Worker, WorkerState
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
 from kiosk.core.lookup import MemberIndex
-from kiosk.core.typeahead import Keystroke, Place, TypeAhead
+from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.lockdown import LockedDownApp
@@ -25,6 +28,13 @@ if TYPE_CHECKING:
     from kiosk.store.bookings import Bookings
 
 # The other screens are imported where they are first opened: the front desk paints sooner.
+
+# opens the store (recovering damaged files) and gives its start-up warnings for staff
+StoreOpener = Callable[[], tuple[Store, list[str]]]
+OPEN_STORE = "open the store"
+# A scanner's Enter that arrives while the kiosk is (re)starting, before Textual has the terminal
+# in raw mode, reaches it as a newline: Ctrl+J. Nothing in the kiosk uses Ctrl+J.
+NEWLINE = "ctrl+j"
 
 # what counts as someone using the screen (a mouse merely moving over it does not)
 ACTIVITY = (
@@ -41,11 +51,12 @@ class KioskApp(LockedDownApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "studio-kiosk"
+    store: Store  # set at once, or once a StoreOpener has opened it
 
     def __init__(
         self,
         content: Content,
-        store: Store,
+        store: Store | StoreOpener,
         clock: Clock,
         *,
         warnings: Sequence[str] = (),
@@ -53,11 +64,17 @@ class KioskApp(LockedDownApp):
     ) -> None:
         super().__init__(notifier)
         self.content = content
-        self.store = store
         self.clock = clock
         self.warnings = list(warnings)  # start-up warnings for staff (e.g. a restored file)
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)
+        self.start_error: BaseException | None = None  # the store could not be opened
+        self._opener: StoreOpener | None = None
+        if isinstance(store, Store):
+            self.store = store
+        else:
+            self._opener = store
+            self.type_ahead.paused = True  # until the store is open
 
     @property
     def bookings(self) -> Bookings:
@@ -66,21 +83,52 @@ class KioskApp(LockedDownApp):
 
     def on_mount(self) -> None:
         self.push_screen(FrontDeskScreen(self.content, self.clock))
+        if self._opener is None:
+            self.call_after_refresh(self.store_ready)
+        else:
+            self.call_after_refresh(self._open_store)
+
+    def _open_store(self) -> None:
+        assert self._opener is not None
+        self.run_worker(self._opener, name=OPEN_STORE, thread=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != OPEN_STORE:
+            return
+        if event.state is WorkerState.SUCCESS:
+            opened = event.worker.result
+            assert opened is not None
+            self.store, warnings = opened
+            self.warnings += warnings
+            self.store_ready()
+        elif event.state is WorkerState.ERROR:  # `kiosk run` explains it once the screen is back
+            self.start_error = event.worker.error
+            self.exit(1)
+
+    def store_ready(self) -> None:
+        """The store is open: keys that waited go on, and the day's work starts."""
         from kiosk.ui.day_end import DayEnd  # not needed for the first paint
 
+        self.type_ahead.resume()
+        self.keys_taken()
         self.day_end = DayEnd(self)  # no-shows at closing time, and at start-up for days before
-        self.call_after_refresh(self.day_end.start)
+        self.day_end.start()
 
     # --- keys: every key from the terminal comes in here first ------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         # Textual's documented hook for every event the App receives. A key on the check-in
         # path goes through the one TypeAhead, whatever the screens are doing; the rest as usual.
+        if self.type_ahead.paused and isinstance(event, events.MouseEvent):
+            return  # a tap before the store is open could reach for it: taps are not typed ahead
         if isinstance(event, ACTIVITY) and not event.is_forwarded:
             touch = getattr(self.screen, "touch", None)  # someone is using the screen
             if touch is not None:
                 touch()
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if event.key == NEWLINE:  # an Enter typed before the terminal left line mode
+                await self.route_key(Keystroke(ENTER, "\r"))
+                return
             await self.route_key(Keystroke(event.key, event.character), event)
             return
         await super().on_event(event)
