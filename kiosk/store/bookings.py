@@ -40,6 +40,7 @@ from urllib.parse import urlparse
 from kiosk.core.bookings import (
     LONDON,
     Booking,
+    BookingCheck,
     BookingStatus,
     CalendarError,
     MatchRule,
@@ -47,6 +48,7 @@ from kiosk.core.bookings import (
     Missed,
     MissedReason,
     Source,
+    check_booking,
     match_bookings,
     parse_calendar,
 )
@@ -283,6 +285,14 @@ class Bookings:
     def unmatched(self, since: date) -> list[Booking]:
         """Bookings from `since` on that no member could be matched to, for staff."""
         return [b for b in self.all() if b.member_code is None and b.day >= since and b.booked]
+
+    def check(self, member_code: str, now: datetime, policy: BookingPolicy) -> BookingCheck | None:
+        """What today's bookings say about this member checking in now (kiosk/core/bookings.py
+        check_booking); None where the studio keeps no bookings: nobody is expected, so nobody
+        is a walk-in."""
+        if self.sync_status().last_good is None and not self.own():
+            return None
+        return check_booking(self.on(now.date()), member_code, now, policy)
 
     def sync_status(self) -> SyncStatus:
         status: SyncStatus = self._load(SYNC, _status_of, SyncStatus())

@@ -294,7 +294,8 @@ class CheckInFlow:
                 return
             today = self.clock.now().date()
             kinds = kinds_available(member, today)
-            self.booking = todays_booking(self.app, self.code)
+            now = self.clock.now()
+            self.booking = self.app.bookings.check(self.code, now, self.app.content.studio.bookings)
             booked = self.booking.kind if self.booking is not None else None
             if booked is not None and booked in (k for k, _ in kinds):
                 kinds = [(k, n) for k, n in kinds if k is booked]  # no need to ask: it is booked
@@ -384,17 +385,6 @@ class CheckInFlow:
     def _failed(self) -> None:
         self.app.log.error("check-in: the visit could not be recorded")
         show_result(self.app, NOT_SAVED_VIEW)
-
-
-def todays_booking(app: KioskApp, code: str) -> BookingCheck | None:
-    """What today's bookings say about this member, or None where the studio keeps none."""
-    bookings = app.bookings
-    if bookings.sync_status().last_good is None and not bookings.own():
-        return None  # no calendar synced and no bookings made here: nobody is expected
-    from kiosk.core.bookings import check_booking
-
-    now = app.clock.now()
-    return check_booking(bookings.on(now.date()), code, now, app.content.studio.bookings)
 
 
 def check_in_warmup(app: KioskApp) -> str | None:
