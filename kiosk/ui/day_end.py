@@ -86,6 +86,7 @@ class DayEnd:
         bookings = store.bookings
         if not bookings.directory.exists():
             return None
+        bookings.on(now.date())  # read here, in a thread: the first check-in finds them cached
         days = days_to_settle(now, studio.hours, bookings.settled_through())
         if not days:
             return None
