@@ -292,10 +292,10 @@ def test_a_restore_cut_short_is_finished_at_the_next_start(
             raise OSError("power cut")
         real_rename(src, dst)
 
-    monkeypatch.setattr(backup_module.os, "rename", power_cut)
+    monkeypatch.setattr(os, "rename", power_cut)
     with pytest.raises(BackupFailed, match=r"could not be finished \(power cut\)"):
         restore_backup(data_dir, made)
-    monkeypatch.setattr(backup_module.os, "rename", real_rename)
+    monkeypatch.setattr(os, "rename", real_rename)
     assert not DataDirLock.is_locked(data_dir)
     assert not (data_dir / "members.json").exists()  # a kiosk opening now would see no members
     lock = DataDirLock(data_dir)
@@ -346,7 +346,7 @@ def test_a_full_disk_fails_cleanly(data_dir: Path, monkeypatch: pytest.MonkeyPat
     def full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(backup_module.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(BackupFailed, match="could not be written \\(No space left on device\\)"):
         make_backup(data_dir, NOW, keep=2)
     monkeypatch.undo()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,6 @@ import pytest
 
 from kiosk.core.members import Member, Screening, Visit
 from kiosk.store import DataDirLocked, Store
-from kiosk.store import recovery as recovery_module
 from kiosk.store.backup import MANIFEST, _sha, make_backup
 from kiosk.store.recovery import CannotStart, open_store
 
@@ -184,7 +184,7 @@ def test_cannot_start_when_a_damaged_file_cannot_be_moved(
     def read_only(src: Any, dst: Any) -> None:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(recovery_module.os, "rename", read_only)
+    monkeypatch.setattr(os, "rename", read_only)
     with pytest.raises(CannotStart, match="could not be moved aside \\(Read-only file system\\)"):
         open_store(data_dir, NOW)
     # and the lock was let go: a later start, with the problem fixed, can recover

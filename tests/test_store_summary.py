@@ -101,7 +101,12 @@ def test_opening_reads_only_the_newest_month(
     monkeypatch.setattr(summary_module, "scan_month", spy_scan)
     monkeypatch.setattr(store_module, "scan_month", spy_scan)
     sha = summary_module.sha256
-    monkeypatch.setattr(summary_module, "sha256", lambda raw: hashed.append(1) or sha(raw))
+
+    def counted_sha(raw: bytes) -> str:
+        hashed.append(1)
+        return sha(raw)
+
+    monkeypatch.setattr(summary_module, "sha256", counted_sha)
     with Store.open(data_dir) as store:
         assert read == [MONTHS[-1]] and len(hashed) == 1  # the newest month's own scan
         assert state(store) == rebuilt_state(data_dir, data_dir.parent)
@@ -300,7 +305,7 @@ TIME = st.one_of(
 
 
 ANY = st.one_of(TEXT, DAY, TIME, st.lists(st.integers(), max_size=1), st.floats())
-MEMBER_FIELDS = {
+MEMBER_FIELDS: dict[str, st.SearchStrategy[object]] = {
     "code": TEXT,
     "first_name": TEXT,
     "last_name": TEXT,
@@ -313,7 +318,7 @@ MEMBER_FIELDS = {
     "terms_agreed_at": TIME,
     "packs": st.sampled_from(["packs", [1], None, [[]]]),
 }
-PACK_FIELDS = {
+PACK_FIELDS: dict[str, st.SearchStrategy[object]] = {
     "id": TEXT,
     "kind": st.sampled_from(["EMS", "PT", "Pilates", "ems", None, 3]),
     "sessions_bought": TEXT,
@@ -322,7 +327,7 @@ PACK_FIELDS = {
     "expires": DAY,
     "bought": DAY,
 }
-VISIT_FIELDS = {
+VISIT_FIELDS: dict[str, st.SearchStrategy[object]] = {
     "id": TEXT,
     "member_code": TEXT,
     "at": TIME,
@@ -354,7 +359,10 @@ def member_docs(draw: st.DrawFn) -> Any:
     doc["see_trainer"] = draw(st.booleans())
     packs = []
     for n in range(draw(st.integers(0, 2))):
-        pack = {"id": f"p{n}", "kind": draw(st.sampled_from(["EMS", "PT", "Pilates"]))}
+        pack: dict[str, object] = {
+            "id": f"p{n}",
+            "kind": draw(st.sampled_from(["EMS", "PT", "Pilates"])),
+        }
         pack |= {"sessions_bought": 10, "sessions_left": draw(st.integers(-2, 10))}
         pack |= {"expires": draw(st.sampled_from([None, "2027-06-30"])), "bought": None}
         if draw(st.booleans()):
@@ -465,8 +473,11 @@ def test_packs_of_deleted_members_do_not_make_every_open_read_the_charges(
     Store.open(data_dir).close()
     decoded: list[int] = []
     charges = summary_module.Summary._charges_all
-    monkeypatch.setattr(
-        summary_module.Summary, "_charges_all", lambda s: decoded.append(1) or charges(s)
-    )
+
+    def counted(summary: summary_module.Summary) -> object:
+        decoded.append(1)
+        return charges(summary)
+
+    monkeypatch.setattr(summary_module.Summary, "_charges_all", counted)
     Store.open(data_dir).close()
     assert not decoded
