@@ -207,10 +207,12 @@ def test_kiosk_run_recovers_and_hands_staff_the_warnings(
 
     class App:
         return_code = 0
+        start_error = None
 
         def __init__(self, **kwargs: Any) -> None:
-            seen.update(kwargs)
-            seen["members"] = kwargs["store"].member_count()
+            # what the kiosk's worker does once the front desk is painted
+            store, seen["warnings"] = kwargs["store"]()
+            seen["members"] = store.member_count()
 
         def run(self) -> int:
             return 0
