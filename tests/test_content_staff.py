@@ -28,7 +28,7 @@ def load(tmp_path: Path, staff: str | None) -> tuple[Studio, list[Problem]]:
 
 
 def test_real_content_staff_policy(content: Content) -> None:
-    assert content.studio.staff == StaffPolicy(120, 14, 24)
+    assert content.studio.staff == StaffPolicy(120, 14, 24, 12)
 
 
 def test_no_staff_table_means_defaults_and_no_problem(tmp_path: Path) -> None:
@@ -47,6 +47,12 @@ def test_values_are_read(tmp_path: Path) -> None:
     assert studio.staff == StaffPolicy(300, 30, 12)
 
 
+def test_screening_valid_months_is_read_and_defaults_to_12(tmp_path: Path) -> None:
+    studio, problems = load(tmp_path, "screening_valid_months = 6\n")
+    assert problems == [] and studio.staff.screening_valid_months == 6
+    assert StaffPolicy().screening_valid_months == 12
+
+
 def test_partial_table_keeps_other_defaults(tmp_path: Path) -> None:
     studio, problems = load(tmp_path, "backup_generations = 7\n")
     assert problems == []
@@ -61,6 +67,8 @@ def test_partial_table_keeps_other_defaults(tmp_path: Path) -> None:
         ("backup_generations = 0", "staff.backup_generations", "at least 1, not 0; using 14"),
         ("backup_generations = -3", "staff.backup_generations", "at least 1"),
         ("screening_retention_months = 0", "staff.screening_retention_months", "at least 1"),
+        ("screening_valid_months = 0", "staff.screening_valid_months", "at least 1, not 0; using 12"),
+        ("screening_valid_months = 'a year'", "staff.screening_valid_months", "whole number"),
         ("backup_generations = 2.5", "staff.backup_generations", "must be a whole number"),
         ("idle_seconds = 'two minutes'", "staff.idle_seconds", "must be a whole number"),
         ("screening_retention_months = true", "staff.screening_retention_months", "true/false"),

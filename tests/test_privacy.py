@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.checkin import Attempt, Outcome
 from kiosk.core.clock import FakeClock
-from kiosk.core.members import Member, Screening, Visit
+from kiosk.core.members import Member, PackKind, Screening, Visit
 from kiosk.store import Store
+from kiosk.store.attempts import ATTEMPTS_FILE, Attempts, attempts_for
 from kiosk.store.privacy import erase_member, member_record, months_before, purge_old_screenings
 
 from .conftest import LONDON
@@ -43,7 +45,15 @@ def test_record_has_everything_held(data_dir: Path) -> None:
     assert [v["id"] for v in record["visits"]] == ["v1", "v2"]
     assert record["screening"]["answers"]["epilepsy"] is True
     assert record["screening"]["other"] == "old knee injury"
-    assert set(record["about"]) == {"member", "packs", "visits", "screening", "backups"}
+    assert set(record["about"]) == {
+        "member",
+        "packs",
+        "visits",
+        "attempts",
+        "screening",
+        "backups",
+    }
+    assert record["attempts"] == []
     assert "24 months" in record["about"]["screening"]
     assert "14 backups" in record["about"]["backups"]
     assert "FT-TOMAS3" not in text and "Tom" not in text  # nobody else's data
@@ -162,3 +172,51 @@ def test_unreadable_erased_list_counts_as_none(data_dir: Path) -> None:
     assert erased_codes(data_dir) == []
     (data_dir / "erased.json").write_text('{"codes": ["FT-A", 3, ""]}')
     assert erased_codes(data_dir) == ["FT-A"]
+
+
+def refused(code: str, at: datetime, reason: str) -> Attempt:
+    return Attempt(f"a-{code}-{at:%H%M}", code, at, PackKind.EMS, Outcome.SEE_TRAINER, (reason,))
+
+
+def test_record_has_the_refused_check_ins(data_dir: Path) -> None:
+    fill(data_dir)
+    at = datetime(2026, 11, 20, 9, 30, tzinfo=LONDON)
+    with Store.open(data_dir) as store:
+        attempts_for(store).add(refused("FT-SARAH2", at, "said yes: unwell"))
+        attempts_for(store).add(refused("FT-TOMAS3", at, "see-trainer flag set"))
+        record = member_record(store, "FT-SARAH2")
+    assert record["attempts"] == [
+        {
+            "id": "a-FT-SARAH2-0930",
+            "member_code": "FT-SARAH2",
+            "at": "2026-11-20T09:30:00+00:00",
+            "kind": "EMS",
+            "outcome": "see_trainer",
+            "reasons": ["said yes: unwell"],
+        }
+    ]
+    assert "90 days" in record["about"]["attempts"]
+    assert "FT-TOMAS3" not in json.dumps(record)
+
+
+def test_erase_removes_the_refused_check_ins(data_dir: Path) -> None:
+    fill(data_dir)
+    at = datetime(2026, 11, 20, 9, 30, tzinfo=LONDON)
+    with Store.open(data_dir) as store:
+        attempts_for(store).add(refused("FT-SARAH2", at, "said yes: unwell"))
+        attempts_for(store).add(refused("FT-TOMAS3", at, "see-trainer flag set"))
+        assert erase_member(store, "FT-SARAH2")
+        assert attempts_for(store).of("FT-SARAH2") == []
+    text = (data_dir / ATTEMPTS_FILE).read_text()
+    assert "FT-SARAH2" not in text and "unwell" not in text and "FT-TOMAS3" in text
+    assert [a.member_code for a in Attempts(data_dir).all()] == ["FT-TOMAS3"]
+
+
+def test_erase_of_someone_only_refused_at_the_kiosk(store: Store) -> None:
+    # their member record already gone: the refused check-in still names them
+    at = datetime(2026, 11, 20, 9, 30, tzinfo=LONDON)
+    attempts_for(store).add(refused("FT-GONE22", at, "no EMS pack"))
+    assert member_record(store, "FT-GONE22")["attempts"][0]["reasons"] == ["no EMS pack"]
+    assert erase_member(store, "FT-GONE22")
+    assert attempts_for(store).all() == []
+    assert not erase_member(store, "FT-GONE22")

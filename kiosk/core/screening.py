@@ -9,6 +9,9 @@ API:
     needs_trainer(screening) -> bool
     Readiness.of(answers, questions.readiness) -> Readiness   # an unanswered question is a yes
     readiness.stops / .concerns: the yes answers that stop EMS today / that the trainer hears of
+    due_again(member, screening, terms_version, questions, today, valid_months) -> DueAgain
+    due.terms / due.screening: agree to changed terms / answer the questions again at check-in
+    flag_for(member, screening, consent, now) -> Member   # the see-trainer flag a screening sets
 
 Every question asks one thing and "yes" always means "there is a problem". `blocks`: a yes
 means no EMS until a trainer clears it (absolute contraindications; in the readiness check, no
@@ -21,12 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kiosk.core.fields import Fields, Problem, read_toml
-from kiosk.core.members import Answer, Screening
+from kiosk.core.members import Answer, Member, Screening
 
 SCREENING_FILE = "screening.toml"
 OTHER_MAX = 500  # "anything else" is a note for the trainer, not a medical history
@@ -34,6 +37,8 @@ DETAIL_MAX = 200
 TEXT_MAX = 200
 FOLLOW_UP_MAX = 120
 VERSION_MAX = 40
+VALID_MONTHS = 12  # a screening older than this is asked again (studio.toml screening_valid_months)
+FLAG_LINES = 30  # the see-trainer history keeps this many lines (kiosk/core/trainer_flags.py)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -310,3 +315,77 @@ class Readiness:
     @classmethod
     def from_answers(cls, answers: Mapping[str, bool]) -> Readiness:
         return cls.of(answers)
+
+
+# -- asked again at check-in ----------------------------------------------------------------------
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when that month is shorter)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    next_month = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (next_month - timedelta(days=1)).day))
+
+
+@dataclass(frozen=True)
+class DueAgain:
+    """What a returning member is asked again before their check-in goes on."""
+
+    terms: bool = False  # the terms changed since they agreed
+    screening: bool = False  # the questions changed, or their answers are too old
+    why: tuple[str, ...] = ()  # in words, for staff
+
+    @property
+    def any(self) -> bool:
+        return self.terms or self.screening
+
+
+def due_again(
+    member: Member,
+    screening: Screening | None,
+    *,
+    terms_version: str,
+    questions: Questions,
+    today: date,
+    valid_months: int = VALID_MONTHS,
+) -> DueAgain:
+    """Does this member agree to the terms again / answer the health questions again now?
+
+    Terms: only a member who agreed to another version at the kiosk (one added by staff or
+    imported agreed on paper, and has no version). Questions: only a kept screening (without
+    consent nothing is kept, and the see-trainer flag already sends them to the trainer), when
+    its version is not the file's (the shipped fallback, used while the file is broken, never
+    counts as a change) or it was taken more than `valid_months` ago.
+    """
+    why: list[str] = []
+    terms = bool(terms_version and member.terms_version and member.terms_version != terms_version)
+    if terms:
+        why.append(f"terms agreed: {member.terms_version}; now {terms_version}")
+    rescreen = False
+    if screening is not None:
+        if not questions.shipped and screening.version != questions.version:
+            rescreen = True
+            was = screening.version or "before versions"
+            why.append(f"health questions changed: answered {was}; now {questions.version}")
+        if screening.taken < months_before(today, max(1, valid_months)):
+            rescreen = True
+            why.append(
+                f"health screening of {screening.taken:%d/%m/%Y} is over {valid_months} months old"
+            )
+    return DueAgain(terms, rescreen, tuple(why))
+
+
+def flag_for(member: Member, screening: Screening, consent: bool, now: datetime) -> Member:
+    """The member with the see-trainer flag a screening sets, and a line in its history: a yes
+    that blocks EMS, or answers not kept (no consent) that the trainer must ask in person."""
+    if screening.blocks_ems:
+        why = "health screening answer: no EMS until a trainer clears it"
+    elif not consent:
+        why = "screening answers not kept (no consent): ask them before EMS"
+    else:
+        return member
+    lines = [line.strip() for line in member.see_trainer_note.splitlines() if line.strip()]
+    lines.append(f"set {now:%d/%m/%Y}: {why}")
+    return replace(member, see_trainer=True, see_trainer_note="\n".join(lines[-FLAG_LINES:]))

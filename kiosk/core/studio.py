@@ -103,9 +103,15 @@ class StaffPolicy:
     idle_seconds: int = 120  # staff mode logs out after this long untouched
     backup_generations: int = 14  # backups kept under data/backups/; older ones are removed
     screening_retention_months: int = 24  # health answers kept this long after the last visit
+    screening_valid_months: int = 12  # a screening older than this is asked again at check-in
 
 
-STAFF_MINIMUMS = {"idle_seconds": 10, "backup_generations": 1, "screening_retention_months": 1}
+STAFF_MINIMUMS = {
+    "idle_seconds": 10,
+    "backup_generations": 1,
+    "screening_retention_months": 1,
+    "screening_valid_months": 1,
+}
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,18 @@
 Read from ``content/terms.toml``: a version string (each member keeps the version they agreed
 to), a title and sections of plain text. A missing or broken file is a problem for `kiosk check`;
 the kiosk then has no terms to show, and the registration screen must not register anyone.
+When the version changes, a member who agreed to another one agrees again at their next
+check-in (kiosk/core/screening.py due_again); `agreed(member, terms, now)` records it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.core.fields import Fields, Problem, read_toml
+from kiosk.core.members import Member
 
 TERMS_FILE = "terms.toml"
 VERSION_MAX = 40
@@ -62,3 +66,11 @@ def load_terms(directory: Path, problems: list[Problem]) -> Terms:
     for key in fields.unknown_keys():
         fields.problem(key, "is not a terms setting (spelling?)")
     return Terms(version, _join(title, tuple(sections)), title, tuple(sections))
+
+
+def agreed(member: Member, terms: Terms, now: datetime) -> Member:
+    """The member as having agreed to `terms` at `now` (the version they agreed to before is
+    replaced: the terms file's history says what each version said)."""
+    if not terms.usable:
+        raise ValueError("no terms to agree to")
+    return replace(member, terms_version=terms.version, terms_agreed_at=now)

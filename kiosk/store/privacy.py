@@ -1,8 +1,9 @@
 """UK GDPR: everything held about one member, erasing a member, and deleting old health answers.
 
-Erasure deletes the member record and their health screening and blanks the member code on
-their visits (kept, anonymous, for the studio's counts). Backups are not rewritten: an erased
-member's details leave data/backups/ when the last backup made before the erasure is pruned,
+Erasure deletes the member record, their health screening and their refused check-ins
+(attempts.json, which may hold a readiness answer), and blanks the member code on their visits
+(kept, anonymous, for the studio's counts). Backups are not rewritten: an erased member's
+details leave data/backups/ when the last backup made before the erasure is pruned,
 after `backup_generations` backups (content/studio.toml [staff]). Keeping backups for a short,
 fixed time and letting them age out is the usual practice; the exported record says so. The
 erased codes are kept in erased.json (which backups leave out), and the kiosk erases them again
@@ -12,11 +13,12 @@ at start-up, so restoring an older backup does not bring an erased member back.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.members import Screening
+from kiosk.core.screening import months_before as months_before  # its home before core's
 from kiosk.store.documents import member_doc, pack_doc, screening_doc, visit_doc
 from kiosk.store.files import write_text_atomic
 from kiosk.store.store import Store
@@ -31,6 +33,9 @@ NOTES = {
     "they expire.",
     "visits": "Every visit recorded at the front desk: when, which kind of session, which pack "
     "it used, and any flags (first EMS session, short gap, see trainer).",
+    "attempts": "Check-ins the kiosk refused (no pack, pack used up or expired, see your "
+    "trainer), with why, so staff can follow them up; they used no session. Kept for "
+    "{attempt_days} days.",
     "screening": "Your EMS health screening answers (special-category health data), kept "
     "apart from your member record, with when you gave them and consented to us keeping them. "
     "Deleted after {months} months without a visit.",
@@ -47,14 +52,17 @@ def member_record(
 
     KeyError when no member has this code and nothing else is held under it.
     """
+    from kiosk.store.attempts import KEEP_DAYS, attempt_doc, attempts_for  # it needs this module
+
     member = store.member(code)
     code = member.code if member is not None else code
     visits = store.visits_of(code)
     screening = store.screening(code)
-    if member is None and not visits and screening is None:
+    refused = attempts_for(store).of(code)
+    if member is None and not visits and screening is None and not refused:
         raise KeyError(code)
     about = {
-        k: v.format(months=retention_months, generations=backup_generations)
+        k: v.format(months=retention_months, generations=backup_generations, attempt_days=KEEP_DAYS)
         for k, v in NOTES.items()
     }
     record: dict[str, Any] = {"member_code": code, "about": about}
@@ -67,6 +75,7 @@ def member_record(
         record["member"] = None
         record["packs"] = []
     record["visits"] = [visit_doc(v) for v in visits]
+    record["attempts"] = [attempt_doc(a) for a in refused]
     record["screening"] = screening_doc(screening) if screening is not None else None
     return record
 
@@ -87,18 +96,28 @@ def _note_erased(data_dir: Path, code: str) -> None:
 
 
 def erase_member(store: Store, code: str) -> bool:
-    """Delete the member and their screening, anonymise their visits; False if none held.
+    """Delete the member, their screening and refused check-ins, anonymise their visits; False
+    if none held.
 
     The code is noted in erased.json first (a code alone names nobody), so an erasure cut short,
     or one undone by restoring an older backup, is done again when the kiosk next starts
     (erase_again). The screening goes first and the member record last.
     """
+    from kiosk.store.attempts import attempts_for  # it needs this module (through backup)
+
     member = store.member(code)
     code = member.code if member is not None else code
-    if member is None and store.screening(code) is None and not store.visits_of(code):
+    attempts = attempts_for(store)
+    if (
+        member is None
+        and store.screening(code) is None
+        and not store.visits_of(code)
+        and not attempts.of(code)
+    ):
         return False
     _note_erased(store.directory, code)
     erased = store.delete_screening(code)
+    erased = attempts.erase(code) > 0 or erased
     erased = store.anonymise_visits(code) > 0 or erased
     # the visits summary is a cache that still names them: drop it, the next open rebuilds it
     (store.directory / SUMMARY_FILE).unlink(missing_ok=True)
@@ -108,15 +127,6 @@ def erase_member(store: Store, code: str) -> bool:
 def erase_again(store: Store) -> list[str]:
     """Erase anyone erased before who is back (an older backup restored); returns their codes."""
     return [code for code in erased_codes(store.directory) if erase_member(store, code)]
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the month's last day when that month is shorter)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    month += 1
-    next_month = date(year + (month == 12), month % 12 + 1, 1)
-    return date(year, month, min(day.day, (next_month - timedelta(days=1)).day))
 
 
 def last_seen(store: Store, screening: Screening) -> date:

@@ -4,12 +4,16 @@ Each field is checked when the client leaves it (and again on Continue), with th
 the field; nothing typed is lost. The health answers are kept only with the client's consent,
 apart from the member record; any yes (or declining to keep the answers) means "see your trainer
 before EMS".
+
+A returning member whose terms changed, or whose screening is out of date (a new version of the
+questions, or older than `screening_valid_months`), is asked again at check-in with the same
+screens (`AskAgain`, from kiosk/ui/screens/checkin.py): nothing is kept until they finish.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -23,8 +27,16 @@ from kiosk.core.clock import Clock
 from kiosk.core.members import Member
 from kiosk.core.phone import normalise_phone
 from kiosk.core.registration import Form, field_problem, new_member
-from kiosk.core.screening import DETAIL_MAX, OTHER_MAX, Questions, take_screening
-from kiosk.core.terms import Terms
+from kiosk.core.screening import (
+    DETAIL_MAX,
+    OTHER_MAX,
+    DueAgain,
+    Questions,
+    flag_for,
+    take_screening,
+)
+from kiosk.core.terms import Terms, agreed
+from kiosk.core.typeahead import Place
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.widgets.agree import AgreeBox
@@ -182,6 +194,8 @@ class RegisterScreen(IdleScreen):
 class ConsentScreen(IdleScreen):
     """'Anything else', consent to keep the answers, then the member is created."""
 
+    TITLE_TEXT = "EMS health screening"
+    FINISH_TEXT = "Finish registration"
     AUTO_FOCUS = "#other"
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
@@ -203,10 +217,11 @@ class ConsentScreen(IdleScreen):
         self.terms = terms
         self.more = more or {}  # what they typed after a yes
         self.questions = questions or self.kiosk.content.questions
+        self.title_text = self.TITLE_TEXT
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="kiosk-form", id="form"):
-            yield Static("EMS health screening", id="title", markup=False)
+            yield Static(self.title_text, id="title", markup=False)
             yield Static(self.questions.other_prompt, classes="label", markup=False)
             yield Input(id="other")
             yield Static(CONSENT_TEXT, id="consent-text", markup=False)
@@ -214,7 +229,7 @@ class ConsentScreen(IdleScreen):
             yield Static(WITHOUT_CONSENT_TEXT, id="without", markup=False)
             yield Static("", id="save-problem", classes="problem", markup=False)
             with Horizontal(id="actions"):
-                yield Button("Finish registration", id="finish", variant="success")
+                yield Button(self.FINISH_TEXT, id="finish", variant="success")
                 yield Button("Cancel", id="cancel")
 
     @on(Input.Submitted, "#other")
@@ -232,6 +247,11 @@ class ConsentScreen(IdleScreen):
             )
             problem.add_class("shown")
             return
+        self.keep(other, consent)
+
+    def keep(self, other: str, consent: bool) -> None:
+        """Create the member with these answers, then show their code."""
+        problem = self.query_one("#save-problem", Static)
         try:
             member = register(
                 self.kiosk,
@@ -326,20 +346,7 @@ def register(
     screening = take_screening(member.code, answers, other, now, asked, more)
     # Without consent the answers are not kept, so the trainer must ask them in person.
     # A yes that does not block, or a note, flags their first EMS session (kiosk/core/checkin).
-    if screening.blocks_ems:
-        member = replace(
-            member,
-            see_trainer=True,
-            see_trainer_note=f"set {now:%d/%m/%Y}: health screening answer: no EMS until a "
-            "trainer clears it",
-        )
-    elif not consent:
-        member = replace(
-            member,
-            see_trainer=True,
-            see_trainer_note=f"set {now:%d/%m/%Y}: screening answers not kept (no consent): "
-            "ask them before EMS",
-        )
+    member = flag_for(member, screening, consent, now)
     # The screening goes first: a member record never exists without the answers they gave.
     if consent:
         store.save_screening(screening)
@@ -351,3 +358,189 @@ def register(
                 store.delete_screening(member.code)
         raise
     return member
+
+
+# -- asked again at check-in ----------------------------------------------------------------------
+
+
+class TermsAgainScreen(IdleScreen):
+    """The changed terms, to agree to before the check-in goes on; dismisses with True."""
+
+    AUTO_FOCUS = "#agree"
+    CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
+
+    def __init__(self, first_name: str, terms: Terms, clock: Clock, idle_seconds: float) -> None:
+        super().__init__(clock, idle_seconds)
+        self.first_name = first_name
+        self.terms = terms
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="kiosk-form", id="form"):
+            yield Static(f"{self.first_name}, our terms have changed", id="title", markup=False)
+            yield Static(
+                "Please read the new studio terms and privacy notice, and agree to them to go on "
+                "with your check-in. If you do not agree, press Esc and see the front desk.",
+                id="intro",
+                markup=False,
+            )
+            with VerticalScroll(id="terms"):
+                yield Static(self.terms.text, markup=False, id="terms-text")
+            yield Static(
+                "To read on: Tab to the notice, then Up and Down (or scroll it).",
+                markup=False,
+                id="terms-hint",
+            )
+            yield AgreeBox("I agree to the studio terms and privacy notice", id="agree")
+            yield Static("", id="agree-problem", classes="problem", markup=False)
+            with Horizontal(id="actions"):
+                yield Button("Continue", id="continue", variant="success")
+                yield Button("Cancel", id="cancel")
+
+    @on(AgreeBox.Changed, "#agree")
+    def _agreed(self, event: AgreeBox.Changed) -> None:
+        if event.value:
+            self._problem("")
+
+    def _problem(self, message: str) -> None:
+        problem = self.query_one("#agree-problem", Static)
+        problem.update(message)
+        problem.set_class(bool(message), "shown")
+
+    @on(Button.Pressed, "#continue")
+    def _continue(self) -> None:
+        message = field_problem("agree", self.query_one("#agree", AgreeBox).value)
+        if message:
+            self._problem(message.replace("to register", "to check in"))
+            self.query_one("#agree").focus()
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_leave(self) -> None:
+        self.kiosk.back_to_front_desk()
+
+
+class ConsentAgainScreen(ConsentScreen):
+    """The end of a screening asked again: "anything else" and consent; dismisses with them."""
+
+    FINISH_TEXT = "Continue check-in"
+
+    def __init__(
+        self,
+        first_name: str,
+        answers: dict[str, bool],
+        clock: Clock,
+        idle_seconds: float,
+        *,
+        more: dict[str, str],
+        questions: Questions,
+    ) -> None:
+        super().__init__({}, answers, Terms(), clock, idle_seconds, more=more, questions=questions)
+        self.title_text = f"{first_name}, your health questions"
+
+    def keep(self, other: str, consent: bool) -> None:
+        self.dismiss((other, consent))
+
+
+class AskAgain:
+    """Changed terms and an out-of-date screening, asked before a check-in goes on.
+
+    The terms first (one screen), then the health questions and consent, as at registration.
+    Nothing is kept until the last answer: leaving any step (Esc, idle) goes back to the front
+    desk and records nothing. Then `then()` goes on with the check-in; `failed()` if the store
+    refused the answers.
+    """
+
+    def __init__(
+        self,
+        app: KioskApp,
+        member: Member,
+        due: DueAgain,
+        then: Callable[[], object],
+        failed: Callable[[], object],
+        idle_seconds: float,
+    ) -> None:
+        self.app = app
+        self.member = member
+        self.due = due
+        self.then = then
+        self.failed = failed
+        self.idle_seconds = idle_seconds
+        self.first_name = member.first_name.strip()
+        self.terms = app.content.terms
+        self.questions = app.content.questions
+
+    def start(self) -> None:
+        if self.due.terms:
+            screen = TermsAgainScreen(
+                self.first_name, self.terms, self.app.clock, self.idle_seconds
+            )
+            self.app.push_screen(screen, self._terms_agreed)
+        else:
+            self._screen_again()
+
+    def _terms_agreed(self, agreed_now: bool | None) -> None:
+        if agreed_now:
+            self._screen_again()
+
+    def _screen_again(self) -> None:
+        if not self.due.screening:
+            self._keep(None)
+            return
+        questions = self.questions
+        screen = QuestionsScreen(
+            f"{self.first_name}, your health questions",
+            tuple((q.id, q.text) for q in questions.screening),
+            self.app.clock,
+            self.idle_seconds,
+            intro="Our health questions are due again. Answer YES if it is true for you.",
+            key_place=Place.STEP,  # a card scanned here still checks that member in
+            follow_ups={q.id: q.follow_up for q in questions.screening if q.follow_up},
+            detail_max=DETAIL_MAX,
+        )
+        self.app.push_screen(screen, lambda answers: self._answered(answers, screen.details))
+
+    def _answered(self, answers: dict[str, bool] | None, details: dict[str, str]) -> None:
+        if answers is None:
+            return
+        consent = ConsentAgainScreen(
+            self.first_name,
+            answers,
+            self.app.clock,
+            self.idle_seconds,
+            more=details,
+            questions=self.questions,
+        )
+        self.app.push_screen(consent, lambda kept: self._consented(answers, details, kept))
+
+    def _consented(
+        self, answers: dict[str, bool], details: dict[str, str], kept: tuple[str, bool] | None
+    ) -> None:
+        if kept is not None:
+            self._keep((answers, details, *kept))
+
+    def _keep(self, screened: tuple[dict[str, bool], dict[str, str], str, bool] | None) -> None:
+        store = self.app.store
+        now = self.app.clock.now()
+        try:
+            member = store.member(self.member.code)
+            if member is None:
+                raise LookupError(f"member {self.member.code} is gone")
+            if self.due.terms:
+                member = agreed(member, self.terms, now)
+            if screened is not None:
+                answers, details, other, consent = screened
+                code = member.code
+                screening = take_screening(code, answers, other, now, self.questions, details)
+                if consent:
+                    store.save_screening(screening)
+                else:  # not to be kept: the old answers go too, the trainer asks in person
+                    store.delete_screening(code)
+                member = flag_for(member, screening, consent, now)
+            store.save_member(member)
+        except Exception:  # a full disk or a broken store: say so, never a traceback
+            self.app.log.error("check-in: the answers asked again could not be saved")
+            self.failed()
+            return
+        self.then()
