@@ -31,7 +31,7 @@ from kiosk.core.checkin import (
 from kiosk.core.clock import Clock
 from kiosk.core.lookup import MAX_MATCHES, MIN_CHARS, Match, MemberIndex
 from kiosk.core.members import Member, PackKind
-from kiosk.core.screening import Readiness
+from kiosk.core.screening import DueAgain, Readiness, due_again
 from kiosk.core.typeahead import BACKSPACE, ENTER, Keystroke, Place
 from kiosk.ui import messages
 from kiosk.ui.screens.idle import IdleScreen
@@ -271,9 +271,11 @@ NOT_SAVED_VIEW = ResultView(
 class CheckInFlow:
     """From a picked member to the result: which session, the readiness check, then record it.
 
-    Each step is a screen pushed with a callback; leaving any of them (Esc, idle) goes back to
-    the front desk and records nothing. A check-in that cannot go ahead (already today, pack
-    used up or expired) is told at once, without the readiness questions.
+    First, a member whose terms changed or whose health answers are out of date is asked again
+    (kiosk/core/screening.py due_again; the registration's screens). Each step is a screen
+    pushed with a callback; leaving any of them (Esc, idle) goes back to the front desk and
+    records nothing. A check-in that cannot go ahead (already today, pack used up or expired)
+    is told at once, without the readiness questions.
     """
 
     def __init__(self, app: KioskApp, code: str) -> None:
@@ -290,6 +292,37 @@ class CheckInFlow:
         try:
             member = self._member()
             if member is None:  # removed since the look-up opened
+                show_result(self.app, NOT_FOUND_VIEW)
+                return
+            due = self._due_again(member)
+        except Exception:
+            self._failed()
+            return
+        if due.any:  # changed terms or out-of-date health answers: asked once, then on
+            from kiosk.ui.screens.register import REGISTER_IDLE_SECONDS, AskAgain
+
+            AskAgain(
+                self.app, member, due, self._go_on, self._failed, REGISTER_IDLE_SECONDS
+            ).start()
+            return
+        self._go_on()
+
+    def _due_again(self, member: Member) -> DueAgain:
+        content = self.app.content
+        return due_again(
+            member,
+            self.app.store.screening(self.code),
+            terms_version=content.terms.version if content.terms.usable else "",
+            questions=content.questions,
+            today=self.clock.now().date(),
+            valid_months=content.studio.staff.screening_valid_months,
+        )
+
+    def _go_on(self) -> None:
+        """The session choice, then the readiness check and the result."""
+        try:
+            member = self._member()
+            if member is None:  # removed meanwhile
                 show_result(self.app, NOT_FOUND_VIEW)
                 return
             today = self.clock.now().date()
