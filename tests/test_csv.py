@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.cli import main
+from kiosk.core.checkin import decide_check_in
 from kiosk.core.csvio import members_csv, read_members_csv, read_visits_csv, visits_csv
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
 from kiosk.store import Store
@@ -169,7 +171,7 @@ def test_visits_round_trip_and_refuse_a_second_import(data_dir: Path) -> None:
         exported = visits_csv(store.all_visits())
         assert exported.splitlines()[1:] == [
             "FT-7K3Q9M,2026-10-01,10:00:00,EMS,imported",
-            "FT-7K3Q9M,2026-11-02,12:00:00,,imported",
+            "FT-7K3Q9M,2026-11-02,12:00:00,EMS,imported",  # no kind: EMS
         ]
         second = import_visits(store, exported, LONDON, TODAY, skip_bad=False)
         assert second.imported == 0 and len(second.problems) == 2
@@ -271,3 +273,58 @@ def test_hostile_names_survive_export_and_import(name: str) -> None:
     else:
         got = parsed.members[0].first_name
         assert got.lstrip("'") == " ".join(name.split()) or got == " ".join(name.split())
+
+
+def test_visits_import_kind_is_ems_unless_given(data_dir: Path) -> None:
+    text = (
+        "member_code,date,time,kind\n"
+        "FT-7K3Q9M,2026-11-02,09:00,PT\n"
+        "FT-7K3Q9M,2026-11-03,09:00,pilates\n"
+        "FT-7K3Q9M,2026-11-04,09:00,\n"  # empty: EMS
+        "FT-7K3Q9M,2026-11-05,09:00,Yoga\n"
+    )
+    parsed = read_visits_csv(text, LONDON, TODAY, {"FT-7K3Q9M"})
+    assert [v.kind for v in parsed.visits] == [PackKind.PT, PackKind.PILATES, PackKind.EMS]
+    assert [p.line for p in parsed.problems] == [5] and "kind:" in parsed.problems[0].message
+    without = read_visits_csv(
+        "member_code,date\nFT-7K3Q9M,2026-11-02\n", LONDON, TODAY, {"FT-7K3Q9M"}
+    )
+    assert [v.kind for v in without.visits] == [PackKind.EMS]  # no kind column at all
+
+
+@pytest.mark.parametrize("reopen", [False, True], ids=["same store", "after a restart"])
+def test_imported_ems_visits_count_for_first_ems_and_the_4_day_rule(
+    data_dir: Path, reopen: bool
+) -> None:
+    sarah = Member(
+        "FT-7K3Q9M", "Sarah", "Kent", "+447700900121",
+        packs=(Pack("p1", PackKind.EMS, 10, 10, date(2027, 6, 30)),),
+    )  # fmt: skip
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+    with Store.open(data_dir) as store:
+        store.add_member(sarah)
+        text = "member_code,date\nFT-7K3Q9M,2026-10-01\nFT-7K3Q9M,2026-11-21\n"
+        assert import_visits(store, text, LONDON, TODAY, skip_bad=False).imported == 2
+        if not reopen:
+            result = decide_check_in(
+                sarah, PackKind.EMS, now, last=store.last_visit(sarah.code, PackKind.EMS)
+            )
+    if reopen:
+        with Store.open(data_dir) as store:
+            result = decide_check_in(
+                sarah, PackKind.EMS, now, last=store.last_visit(sarah.code, PackKind.EMS)
+            )
+    assert result.visit is not None and VisitFlag.FIRST_EMS not in result.visit.flags
+    assert not result.first_ems
+    assert result.days_since_last_ems == 2 and result.short_gap
+    assert "2 days since the last EMS session" in result.reasons
+    # history of another kind only: still their first EMS session
+    pt_only = replace(sarah, code="FT-PT0001", phone="+447700900122")
+    with Store.open(data_dir) as store:
+        store.add_member(pt_only)
+        text = "member_code,date,time,kind\nFT-PT0001,2026-11-21,09:00,PT\n"
+        assert import_visits(store, text, LONDON, TODAY, skip_bad=False).imported == 1
+        first = decide_check_in(
+            pt_only, PackKind.EMS, now, last=store.last_visit(pt_only.code, PackKind.EMS)
+        )
+    assert first.first_ems

@@ -10,7 +10,9 @@ Members: first_name, last_name, phone (required); email, member_code, pack_kind,
 pack_expires (optional; pack_sessions_bought too, which export writes). One row per pack: a
 member with two packs is two rows with the same code, name and phone. A code or phone already
 used by a different person, in the file or in the store, is a problem. Visits: member_code, date
-(2026-11-23 or 23/11/2026), time (optional, 24-hour), kind (optional); flags is export-only.
+(2026-11-23 or 23/11/2026), time (optional, 24-hour), kind (optional: EMS, PT or Pilates; EMS
+when the column or the cell is empty, so imported EMS history counts for the 4-day rule and the
+first-EMS flag); flags is export-only.
 Line numbers are the file's own, the header being line 1.
 """
 
@@ -356,7 +358,8 @@ def _visit_row(row: dict[str, str], tz: tzinfo, today: date, codes: dict[str, st
         raise _BadRow(f"date: {day.isoformat()} is in the future")
     at_time = _parse_time(row["time"]) if row.get("time") else NOON
     try:
-        kind = _kind(row["kind"]) if row.get("kind") else None
+        # most history brought over is EMS sessions: without a kind it counts as one
+        kind = _kind(row["kind"]) if row.get("kind") else PackKind.EMS
     except _BadRow as e:
         raise _BadRow(f"kind: {e}") from None
     at = datetime.combine(day, at_time).replace(tzinfo=tz)
