@@ -271,3 +271,32 @@ async def test_answers_given_again_without_consent_are_not_kept(
     assert store.screening(SARAH.code) is None  # the old answers went too
     member = store.member(SARAH.code)
     assert member is not None and member.see_trainer and "no consent" in member.see_trainer_note
+
+
+# -- staff see who has not yet ------------------------------------------------------------------
+
+
+async def test_staff_see_who_is_still_to_be_asked_again(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    from kiosk.store.pin import set_pin
+    from kiosk.ui.screens.staff_members import FindMemberScreen, MemberScreen
+    from tests.staff_helpers import PIN, open_staff_mode, settle
+    from tests.staff_helpers import screen_text as staff_text
+
+    set_pin(store.directory, PIN)
+    returning(store, clock)
+    store.add_member(replace(SARAH, code="M2002", first_name="Ann", phone="+447700900999"))
+    app = KioskApp(with_terms(content, "2027-01-1"), store, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff_mode(app, pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, FindMemberScreen)
+        assert [m.code for m in app.screen.found] == [SARAH.code]  # Ann agreed on paper
+        assert "1 member has not yet agreed to the new terms" in staff_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MemberScreen)
+        text = " ".join(staff_text(app).split())
+        assert "Asked again at their next check-in: terms agreed: 2026-11-1; now 2027-01-1" in text

@@ -25,10 +25,11 @@ from kiosk.core.checkin import Outcome, decide_check_in, expired, latest_note, w
 from kiosk.core.csvio import parse_day
 from kiosk.core.lookup import fold
 from kiosk.core.member_details import with_details
-from kiosk.core.members import Member, Pack, PackKind
+from kiosk.core.members import Member, Pack, PackKind, Screening
 from kiosk.core.packs import SESSIONS_MAX, new_pack, pack_problem, sessions_of
 from kiosk.core.phone import digits_of, normalise_phone
 from kiosk.core.registration import field_problem
+from kiosk.core.screening import DueAgain, due_again
 from kiosk.core.trainer_flags import history, screening_lines, set_or_clear
 from kiosk.ui.screens.staff import (
     StaffScreen,
@@ -83,6 +84,26 @@ def find_members(app: KioskApp, text: str) -> list[Member]:
     return list(found.values())[:MAX_FOUND]
 
 
+def due_for(app: KioskApp, member: Member, screening: Screening | None) -> DueAgain:
+    """What this member is asked again at their next check-in (the same rule as the kiosk's)."""
+    content = app.content
+    return due_again(
+        member,
+        screening,
+        terms_version=content.terms.version if content.terms.usable else "",
+        questions=content.questions,
+        today=app.clock.now().date(),
+        valid_months=content.studio.staff.screening_valid_months,
+    )
+
+
+def members_due(app: KioskApp) -> list[Member]:
+    """Members who have not yet agreed to the changed terms or answered the questions again."""
+    screenings = {s.member_code: s for s in app.store.screenings()}
+    found = [m for m in app.store.members() if due_for(app, m, screenings.get(m.code)).any]
+    return sorted(found, key=lambda m: (fold(m.last_name), fold(m.first_name)))
+
+
 def open_member(app: KioskApp, code: str) -> None:
     app.push_screen(MemberScreen(app, code))
 
@@ -114,14 +135,22 @@ class FindMemberScreen(StaffScreen):
         self._search(event.value)
 
     def _search(self, text: str) -> None:
-        self.found = find_members(self.kiosk, text)
+        due = len(text.strip()) < MIN_SEARCH
+        # nothing typed: those still to agree to changed terms or answer the questions again
+        self.found = members_due(self.kiosk) if due else find_members(self.kiosk, text)
         listing = self.query_one("#found", OptionList)
         listing.clear_options()
         listing.add_options(Option(plain(member_line(m)), id=m.code) for m in self.found)
         if self.found:
             listing.highlighted = 0
-        if len(text.strip()) < MIN_SEARCH:
-            self.say("")
+        if due:
+            n = len(self.found)
+            self.say(
+                f"{n} member{' has' if n == 1 else 's have'} not yet agreed to the new terms or "
+                "answered the health questions again (asked at their next check-in)."
+                if n
+                else ""
+            )
         elif not self.found:
             self.say("Nobody found.")
         else:
@@ -214,6 +243,9 @@ class MemberScreen(StaffScreen):
             *(f"  {line}" for line in history(m)),
             *(screening_lines(screening) if screening else ["Health screening: none kept"]),
         ]
+        due = due_for(self.kiosk, m, screening)
+        if due.any:
+            lines.append("Asked again at their next check-in: " + "; ".join(due.why))
         self.query_one("#details", Static).update(Content("\n".join(lines)))
         packs = self.query_one("#packs", OptionList)
         highlighted = packs.highlighted
