@@ -67,7 +67,7 @@ def test_partial_table_keeps_other_defaults(tmp_path: Path) -> None:
         ("backup_generations = 0", "staff.backup_generations", "at least 1, not 0; using 14"),
         ("backup_generations = -3", "staff.backup_generations", "at least 1"),
         ("screening_retention_months = 0", "staff.screening_retention_months", "at least 1"),
-        ("screening_valid_months = 0", "staff.screening_valid_months", "at least 1, not 0; using 12"),
+        ("screening_valid_months = 0", "staff.screening_valid_months", "not 0; using 12"),
         ("screening_valid_months = 'a year'", "staff.screening_valid_months", "whole number"),
         ("backup_generations = 2.5", "staff.backup_generations", "must be a whole number"),
         ("idle_seconds = 'two minutes'", "staff.idle_seconds", "must be a whole number"),
