@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+
 class OpenRegistration(Message):
     """A new client wants to register."""
 
