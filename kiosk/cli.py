@@ -620,7 +620,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     one.set_defaults(command="members export-one")
     commands["members export-one"] = cmd_members_export_one
     erase = members_sub.add_parser(
-        "erase", help="erase a member (record, screening and refused check-ins deleted, visits anonymised)"
+        "erase",
+        help="erase a member (record, screening and refused check-ins deleted, visits anonymised)",
     )
     erase.add_argument("code", metavar="CODE", help="the member's code")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
