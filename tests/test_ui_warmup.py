@@ -7,11 +7,12 @@ the screen's ``tick()`` themselves, then let Textual catch up with ``pilot.pause
 from __future__ import annotations
 
 import shutil
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -38,6 +39,7 @@ from kiosk.ui.screens.warmup_menu import MENU_IDLE, WarmupMenuScreen
 from kiosk.ui.widgets.countdown import BigCountdown
 
 from .conftest import CONTENT_DIR
+from .waiting import wait_for
 
 SIZES = [(80, 24), (200, 60)]  # at 80x21 the hip hinge's text no longer fits
 # glyphs every Linux console font the kiosk supports has (see shared notes)
@@ -250,7 +252,7 @@ async def test_escape_asks_before_leaving(app: KioskApp, clock: FakeClock) -> No
         clock.advance(30)  # the timer waits while the question is up
         await pilot.press("n")
         await pilot.pause()
-        assert app.screen is screen and not screen.timer.paused
+        assert player(app) is screen and not screen.timer.paused
         assert digits(screen) == "10"
         await pilot.click("#key-leave")
         await pilot.pause()
@@ -307,10 +309,8 @@ async def test_the_last_three_seconds_ring_and_flash(
         assert len(bells) == 3 and screen.sounds == 1  # one sound per phase, a bell per second
         await move(pilot, clock, 0.2)
         assert text(screen, "#phase") == "WORK" and not screen.digits.has_class("-cue")
-        deadline = time.monotonic() + 10  # the sound runs in a thread, in real time
-        while not rang.exists() and time.monotonic() < deadline:
-            await pilot.pause(0.05)
-        assert rang.exists()
+        # the sound runs in a thread, in real time
+        await wait_for(pilot, rang.exists, "the sound command to run")
 
 
 async def test_a_missing_sound_program_is_no_problem(
@@ -487,3 +487,74 @@ async def test_the_finish_says_how_long_it_took(app: KioskApp, clock: FakeClock)
         await move(pilot, clock, 0.5 + LOOK_LATE)  # the look just after the end
         assert isinstance(app.screen, FinishScreen)
         assert text(app.screen, "#finish-what") == "You finished Quick mobility in 3:00."
+
+
+async def test_a_slow_redraw_does_not_make_the_next_second_late(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        clock.advance(0.4)
+        redraw = screen.refresh_view
+
+        def slow_redraw(*, exercise_later: bool = False) -> object:
+            moment = redraw(exercise_later=exercise_later)
+            clock.advance(0.25)  # a Pi taking a quarter of a second over it
+            return moment
+
+        screen.refresh_view = slow_redraw  # type: ignore[assignment,method-assign]
+        screen.tick()
+        look = screen._next_look
+        # due 0.6 s after the look itself, so 0.35 s after the redraw is done
+        assert look is not None and look._interval == pytest.approx(0.35 + LOOK_LATE)
+
+
+async def test_the_end_is_on_the_band_at_once_and_the_finish_screen_follows(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(messages.OpenWarmups("quick-mobility"))
+        await pilot.pause()
+        screen = player(app)
+        await move(pilot, clock, screen.programme.seconds - 0.5, step=5)
+        clock.advance(0.5 + LOOK_LATE)
+        screen.tick(on_time=True)
+        # the end is shown by a redraw as small as a second's ...
+        assert text(screen, "#phase") == "WELL DONE" and digits(screen) == "0"
+        assert app.screen is screen
+        # ... and the whole finish screen just after it
+        await wait_for(pilot, lambda: isinstance(app.screen, FinishScreen), "the finish screen")
+
+
+async def test_a_timed_look_shows_the_second_first_and_the_new_exercise_just_after(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_menu(pilot, "ems-pre-session")
+        first = text(screen, "#name")
+        moment = screen.timer.moment()
+        while screen.timer.moment().step is moment.step:
+            await pilot.pause()
+            clock.advance(1)
+            screen.tick(on_time=True)
+        # the look that crossed into the next exercise showed its time at once, and the new
+        # exercise's text (a new layout) after that redraw
+        assert text(screen, "#name") == first
+        await wait_for(pilot, lambda: text(screen, "#name") != first, "the next exercise's text")
+        step = screen.timer.moment().step
+        assert step is not None and text(screen, "#name") == step.exercise.name
+
+
+@given(st.from_regex(r"[0-9]{1,2}:[0-5][0-9]|[0-9]{1,2}", fullmatch=True), st.data())
+def test_the_digits_repaint_covers_every_changed_pixel(before: str, data: st.DataObject) -> None:
+    from kiosk.ui.widgets.countdown import changed_columns, pixel_rows
+
+    shape = "".join("0" if c.isdigit() else c for c in before)
+    after = "".join(data.draw(st.sampled_from("0123456789")) if c == "0" else c for c in shape)
+    columns = changed_columns(before, after)
+    assert columns is not None  # same shape: same places
+    start, end = columns
+    for row_before, row_after in zip(pixel_rows(before), pixel_rows(after), strict=True):
+        changed = {x for x, (a, b) in enumerate(zip(row_before, row_after, strict=True)) if a != b}
+        assert changed <= set(range(start, end))
+    assert changed_columns("9", "10") is None and changed_columns("1:00", "100") is None

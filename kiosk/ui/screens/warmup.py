@@ -32,12 +32,11 @@ from kiosk.core.programmes import Phase, Programme, Segment, Side, Step, length_
 from kiosk.core.timer import Moment, WarmupTimer
 from kiosk.ui import messages
 from kiosk.ui.screens.idle import IdleScreen
-from kiosk.ui.widgets.countdown import BigCountdown, ProgressLine
+from kiosk.ui.widgets.countdown import BigCountdown, ProgressLine, TextLine
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
-TICK = 0.25  # seconds between updates of the finish screen's countdown
 LOOK_LATE = 0.002  # look this long after a change is due, so the change has surely happened
 LONGEST_WAIT = 1.0  # look at least this often (a pause's two minutes, a clock that jumps)
 PAUSED_IDLE = 120.0  # paused and untouched this long: back to the front desk
@@ -112,7 +111,7 @@ def next_text(moment: Moment) -> str:
 def phase_text(moment: Moment) -> str:
     segment = moment.segment
     if moment.phase is Phase.DONE:
-        return "FINISHED"
+        return "WELL DONE"
     if moment.paused:
         return "PAUSED · Space to carry on"
     if moment.phase is Phase.GET_READY:
@@ -218,7 +217,7 @@ class WarmupScreen(Screen[None]):
             # what changes every second sits together at the top of this column, so a
             # second's redraw covers a few widgets, not the whole screen
             with Vertical(id="clockside"):
-                yield Static("", id="total", markup=False)
+                yield TextLine(id="total")
                 yield ProgressLine(id="progress")
                 yield BigCountdown(id="digits")
                 yield Static("", id="set", markup=False)
@@ -247,11 +246,16 @@ class WarmupScreen(Screen[None]):
 
     # --- the tick: show the engine's state ------------------------------------------------
 
-    def tick(self) -> None:
-        """Show the engine's state now, act on it, and plan the next look."""
+    def tick(self, *, on_time: bool = False) -> None:
+        """Show the engine's state now, act on it, and plan the next look.
+
+        ``on_time``: a timed look, whose second must reach the screen on time; a new exercise's
+        text (which needs a new layout) is then shown just after that second's redraw.
+        """
         if self._finished:
             return
-        moment = self.refresh_view()
+        looked = self.clock.monotonic()
+        moment = self.refresh_view(exercise_later=on_time)
         if moment.phase is Phase.DONE:
             self.finish()
             return
@@ -264,8 +268,14 @@ class WarmupScreen(Screen[None]):
         self._cue(moment)
         if self._next_look is not None:
             self._next_look.stop()
-        wait = min(LONGEST_WAIT, moment.until_change() + LOOK_LATE)
-        self._next_look = self.set_timer(wait, self.tick, name="warm-up look")
+        # timed from the look, not from now: the redraw above took time, on a Pi a lot of it,
+        # and the next second must not come late by that much
+        due = looked + min(LONGEST_WAIT, moment.until_change() + LOOK_LATE)
+        wait = max(0.0, due - self.clock.monotonic())
+        self._next_look = self.set_timer(wait, self._look, name="warm-up look")
+
+    def _look(self) -> None:
+        self.tick(on_time=True)
 
     def _paused_at(self) -> float:
         return self.clock.monotonic() - self.timer.paused_for()
@@ -280,7 +290,7 @@ class WarmupScreen(Screen[None]):
         layout = not isinstance(before, str) or _shape(before) != _shape(value)
         self.lines[widget_id].update(value, layout=layout)
 
-    def refresh_view(self) -> Moment:
+    def refresh_view(self, *, exercise_later: bool = False) -> Moment:
         moment = self.timer.moment()
         self._set("total", f"Total left {length_text(moment.total_left)}")
         self._set("step-no", step_no_text(moment, len(self.programme.steps)))
@@ -288,7 +298,10 @@ class WarmupScreen(Screen[None]):
         self._set("set", set_text(moment.segment, moment.step))
         self._set("count", count_text(moment))
         self._set("next", next_text(moment))
-        self._show_exercise(moment.step)
+        if exercise_later and self._shown.get("step") not in (None, moment.step):
+            self.call_after_refresh(self._catch_up_exercise)
+        else:
+            self._show_exercise(moment.step)
         self.digits.show(digits_text(moment))
         self.progress.show(moment.progress)
         self._phase_classes(moment)
@@ -297,6 +310,10 @@ class WarmupScreen(Screen[None]):
             self._shown["pause-label"] = pause_label
             self.query_one("#key-toggle_pause", Button).label = pause_label
         return moment
+
+    def _catch_up_exercise(self) -> None:
+        if not self._finished:
+            self._show_exercise(self.timer.moment().step)
 
     def _show_exercise(self, step: Step | None) -> None:
         if step is None or self._shown.get("step") is step:
@@ -361,7 +378,13 @@ class WarmupScreen(Screen[None]):
             return
         self._finished = True
         spent = self.clock.monotonic() - self.started
-        self.app.switch_screen(FinishScreen(self.programme, spent, self.clock))
+        # The band already says WELL DONE, in a redraw as small as a second's, so the end
+        # reaches the screen on time; the finish screen (a whole new screen) follows it.
+        self.call_after_refresh(self._show_finish, spent)
+
+    def _show_finish(self, spent: float) -> None:
+        if self.app.screen is self:
+            self.app.switch_screen(FinishScreen(self.programme, spent, self.clock))
 
     # --- what the client can do -----------------------------------------------------------
 
@@ -482,10 +505,13 @@ class FinishScreen(IdleScreen):
             yield Static("", id="finish-countdown", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # IdleScreen.on_mount runs too (Textual calls each class's): its look at the clock is
+        # this screen's one timer, and moves the countdown on through idle_tick
         self.app.bell()
         self._show_left()
-        self.set_interval(TICK, self._show_left)
+
+    def idle_tick(self) -> None:
+        self._show_left()
 
     def _show_left(self) -> None:
         left = max(0, int(-(-(self.idle_seconds - self.idle_for) // 1)))

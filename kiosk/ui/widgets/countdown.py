@@ -11,7 +11,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.visual import VisualType
 from textual.widget import Widget
+from textual.widgets import Static
 
 FONT = {
     "0": ("###", "# #", "# #", "# #", "###"),
@@ -56,17 +58,25 @@ def fit_scale(text: str, width: int, height: int) -> tuple[int, int] | None:
     return None
 
 
-def changed_box(before: list[str], after: list[str]) -> Region | None:
-    """The smallest region holding every cell that differs (rows of equal length)."""
-    rows = [y for y, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
-    if not rows:
+def glyph_width(ch: str) -> int:
+    return len(FONT.get(ch, FONT[" "])[0])
+
+
+def changed_columns(before: str, after: str) -> tuple[int, int] | None:
+    """The font's pixel columns [start, end) that differ between two texts drawn in the same
+    places (same length, same glyph widths), or None if the texts are laid out differently."""
+    if len(before) != len(after):
         return None
-    left, right = len(before[0]), 0
-    for y in rows:
-        a, b = before[y], after[y]
-        left = min(left, next(x for x in range(len(a)) if a[x] != b[x]))
-        right = max(right, next(x for x in range(len(a) - 1, -1, -1) if a[x] != b[x]) + 1)
-    return Region(left, rows[0], right - left, rows[-1] - rows[0] + 1)
+    x, start, end = 0, -1, -1
+    for a, b in zip(before, after, strict=True):
+        width = glyph_width(a)
+        if width != glyph_width(b):
+            return None
+        if a != b:
+            start = x if start < 0 else start
+            end = x + width
+        x += width + 1
+    return (start, end) if start >= 0 else (0, 0)
 
 
 class BigCountdown(Widget):
@@ -91,18 +101,27 @@ class BigCountdown(Widget):
     def show(self, text: str) -> None:
         if text == self._text:
             return
-        laid_out = self._laid_out_for, self._scale
-        before = [self._row(y) for y in range(self.size.height)]
+        laid_out, before = self._laid_out_for, self._text
         self._text = text
         self._layout_lines()
-        if laid_out[0] is None or laid_out[0][1:] != (self._laid_out_for or ("",))[1:]:
-            self.refresh()  # a new size: draw it all
+        columns = changed_columns(before, text)
+        if (
+            laid_out is None
+            or laid_out[1:] != (self._laid_out_for or ("",))[1:]
+            or self._scale is None
+            or columns is None
+        ):
+            self.refresh()  # a new size or shape: draw it all
             return
         # repaint only the cells that changed: a tall, wide widget is mostly blank round the
         # digits, and a second's redraw costs Textual a little for every cell
-        box = changed_box(before, [self._row(y) for y in range(len(before))])
-        if box is not None:
-            self.refresh(box)
+        sx, _ = self._scale
+        _, width, height = self._laid_out_for or ("", 0, 0)
+        left = (width - len(self._lines[0])) // 2 if self._lines else 0
+        top = max(0, (height - len(self._lines)) // 2)
+        start, end = columns
+        if end > start:
+            self.refresh(Region(left + start * sx, top, (end - start) * sx, len(self._lines)))
 
     def on_resize(self) -> None:
         self._layout_lines()
@@ -195,3 +214,42 @@ class ProgressLine(Widget):
         return Strip(
             [Segment(self.DONE * done, style), Segment(self.TO_GO * (width - done), style)], width
         )
+
+
+class TextLine(Static):
+    """A one-line Static that draws its line itself, for a text that changes every second
+    (Textual's text layout each time costs more than the rest of that second's redraw)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", id=id, classes=classes, markup=False)
+        self._text = ""
+        self._strip: Strip | None = None
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        self._text = str(content)
+        self._strip = None
+        super().update(content, layout=layout)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strip = None
+
+    def on_resize(self) -> None:
+        self._strip = None
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0 and self._strip is not None:
+            return self._strip
+        rich_style = self.rich_style
+        style = Style.from_color(rich_style.color, rich_style.bgcolor) + Style(
+            bold=rich_style.bold
+        )
+        width = self.size.width
+        if y != 0:
+            return Strip.blank(width, style)
+        text = self._text[:width]
+        left = (width - len(text)) // 2 if self.styles.text_align == "center" else 0
+        line = " " * left + text + " " * (width - left - len(text))
+        self._strip = Strip([Segment(line, style)], width)
+        return self._strip
+
