@@ -36,6 +36,7 @@ from kiosk.ui.screens.warmup import (
     WarmupScreen,
 )
 from kiosk.ui.screens.warmup_menu import MENU_IDLE, WarmupMenuScreen
+from kiosk.ui.screens.warmup_safety import SafetyScreen
 from kiosk.ui.widgets.countdown import BigCountdown
 
 from .conftest import CONTENT_DIR
@@ -44,6 +45,13 @@ from .waiting import wait_for
 SIZES = [(80, 24), (200, 60)]  # at 80x21 the hip hinge's text no longer fits
 # glyphs every Linux console font the kiosk supports has (see shared notes)
 CONSOLE_SAFE = set("█░─│┌┐└┘━┃·←→£€é") | {chr(c) for c in range(32, 127)}
+
+
+async def past_safety(pilot: Pilot[int]) -> None:
+    """Every programme starts with the safety screen: the client reads it and presses Enter."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SafetyScreen), "the safety screen")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, WarmupScreen), "the player")
 
 
 def player(app: KioskApp) -> WarmupScreen:
@@ -87,7 +95,7 @@ async def start_from_menu(pilot: Pilot[int], programme_id: str) -> WarmupScreen:
     for _ in range(ids.index(programme_id)):
         await pilot.press("down")
     await pilot.press("enter")
-    await pilot.pause()
+    await past_safety(pilot)
     return player(app)
 
 
@@ -203,7 +211,7 @@ async def test_plus_minus_fifteen_and_restart(app: KioskApp, clock: FakeClock) -
 async def test_done_ends_a_set_done_at_your_own_pace(app: KioskApp, clock: FakeClock) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(messages.OpenWarmups("lower-back-care"))
-        await pilot.pause()
+        await past_safety(pilot)
         screen = player(app)
         while text(screen, "#name") != "Single-leg hinge" or text(screen, "#phase") != (
             "YOUR PACE · D when done"
@@ -229,7 +237,7 @@ async def test_opened_by_id_starts_that_programme_or_falls_back_to_the_menu(
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(messages.OpenWarmups("ems-pre-session"))
-        await pilot.pause()
+        await past_safety(pilot)
         assert player(app).programme.id == "ems-pre-session"
         app.post_message(messages.OpenWarmups("quick-mobility"))  # already open: no second one
         await pilot.pause()
@@ -299,7 +307,7 @@ async def test_the_last_three_seconds_ring_and_flash(
     app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(messages.OpenWarmups("quick-mobility"))
-        await pilot.pause()
+        await past_safety(pilot)
         screen = player(app)
         await move(pilot, clock, 2.5, step=0.5)  # get ready: 6 s, so 3.5 s left
         assert not bells and not screen.digits.has_class("-cue")
@@ -320,7 +328,7 @@ async def test_a_missing_sound_program_is_no_problem(
     app = KioskApp(replace(content, studio=studio), store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(messages.OpenWarmups("quick-mobility"))
-        await pilot.pause()
+        await past_safety(pilot)
         screen = player(app)
         await move(pilot, clock, 8, step=0.5)
         await app.workers.wait_for_complete()
@@ -336,7 +344,7 @@ async def test_every_exercise_fits_on_screen(
     async with app.run_test(size=size) as pilot:
         for programme in app.content.warmups.programmes:
             app.post_message(messages.OpenWarmups(programme.id))
-            await pilot.pause()
+            await past_safety(pilot)
             screen = player(app)
             whole = screen.region
             for label, action in KEYS:
@@ -406,7 +414,7 @@ async def test_a_broken_programme_is_left_out_and_the_rest_still_play(
         assert note == "For staff: 1 warm-up is hidden by a content problem (see kiosk check)."
         assert menu.region.contains_region(menu.query_one("#menu-staff").region)
         await pilot.press("enter")
-        await pilot.pause()
+        await past_safety(pilot)
         assert player(app).programme.id == "ems-pre-session"
 
 
@@ -428,7 +436,12 @@ async def test_menu_question_and_finish_use_only_console_glyphs(
         for widget in app.screen.query("Static, OptionList, Button"):
             assert app.screen.region.contains_region(widget.region), widget
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, SafetyScreen), "the safety screen")
+        assert screen_glyphs(app) <= CONSOLE_SAFE
+        for widget in app.screen.query("Static, Button"):  # every word of it on screen
+            assert app.screen.region.contains_region(widget.region), widget.id
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WarmupScreen), "the player")
         screen = player(app)
         await pilot.press("space")
         await pilot.pause()
@@ -480,7 +493,7 @@ async def test_the_player_looks_again_when_the_next_second_is_due(
 async def test_the_finish_says_how_long_it_took(app: KioskApp, clock: FakeClock) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(messages.OpenWarmups("quick-mobility"))
-        await pilot.pause()
+        await past_safety(pilot)
         screen = player(app)
         await move(pilot, clock, screen.programme.seconds - 0.5, step=5)
         assert isinstance(app.screen, WarmupScreen)
@@ -514,7 +527,7 @@ async def test_the_end_is_on_the_band_at_once_and_the_finish_screen_follows(
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(messages.OpenWarmups("quick-mobility"))
-        await pilot.pause()
+        await past_safety(pilot)
         screen = player(app)
         await move(pilot, clock, screen.programme.seconds - 0.5, step=5)
         clock.advance(0.5 + LOOK_LATE)
@@ -558,3 +571,25 @@ def test_the_digits_repaint_covers_every_changed_pixel(before: str, data: st.Dat
         changed = {x for x, (a, b) in enumerate(zip(row_before, row_after, strict=True)) if a != b}
         assert changed <= set(range(start, end))
     assert changed_columns("9", "10") is None and changed_columns("1:00", "100") is None
+
+
+async def test_every_programme_starts_with_the_safety_screen(app: KioskApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(messages.OpenWarmups("lower-back-care"))
+        await wait_for(pilot, lambda: isinstance(app.screen, SafetyScreen), "the safety screen")
+        shown = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        assert "pain, numbness or tingling, or pain that spreads down a leg" in shown
+        assert "tell your trainer" in shown
+        await pilot.press("escape")  # nothing started: back to the front desk
+        assert isinstance(app.screen, FrontDeskScreen)
+        screen = await start_from_menu(pilot, "lower-back-care")
+        assert screen.programme.id == "lower-back-care"
+
+
+def test_the_lower_back_programme_eases_in_before_the_skydive(content: Content) -> None:
+    programme = content.warmups.programme("lower-back-care")
+    assert programme is not None
+    order = [step.exercise.id for step in programme.steps]
+    assert order.index("prone-arm-leg-lift") < order.index("skydive")
+    starts = [e.start for e in content.warmups.exercises.values()]
+    assert not any("degrees" in s for s in starts)  # what the client sees, not an angle

@@ -26,6 +26,15 @@ DEFAULT_SWITCH = 5
 DEFAULT_ORDER = 100
 LEFT_OUT = "left out of the warm-up menu until the problems above are fixed"
 
+# One screen before every programme (kiosk/ui/screens/warmup_safety.py), confirmed with Enter.
+BEFORE_YOU_START = (
+    "Move slowly and only as far as feels comfortable. A warm-up should never hurt.",
+    "Stop at once if you feel pain, numbness or tingling, or pain that spreads down a leg, "
+    "and tell your trainer.",
+    "Stop too if you feel dizzy, sick or short of breath, and sit down.",
+    "Breathe all the way through: never hold your breath to push harder.",
+)
+
 
 class Side(StrEnum):
     LEFT = "left"

@@ -19,12 +19,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.types import CSSPathType
 from textual.widgets import Button, Static
 
 from kiosk.core.clock import Clock

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.types import CSSPathType
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,6 +20,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.programmes import Programme, WarmupLibrary, length_text
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.warmup import CSS, WarmupScreen
+from kiosk.ui.screens.warmup_safety import SafetyScreen
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -85,7 +86,6 @@ class WarmupMenuScreen(IdleScreen):
             yield Button("Esc Back", id="menu-back", compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.library.programmes:
             options = self.query_one(OptionList)
             options.highlighted = 0
@@ -115,9 +115,9 @@ class WarmupMenuScreen(IdleScreen):
     def start(self, programme_id: str) -> None:
         programme = self.library.programme(programme_id)
         if programme is not None:
-            # in place of the menu: the player goes back to the front desk, never to the menu,
-            # and the menu's idle check would otherwise keep waking up under it
-            self.app.switch_screen(WarmupScreen(programme, self.clock, self.sound_command))
+            # in place of the menu (safety first, then the player): the player goes back to the
+            # front desk, never to the menu, whose idle check would otherwise wake up under it
+            self.app.switch_screen(SafetyScreen(programme, self.clock, self.sound_command))
 
     def action_leave(self) -> None:
         self.kiosk.back_to_front_desk()
@@ -131,12 +131,12 @@ class WarmupMenuScreen(IdleScreen):
 
 def open_warmups(app: KioskApp, programme_id: str | None = None) -> None:
     """Start ``programme_id`` if the content has it; otherwise (or with no id) show the menu."""
-    if isinstance(app.screen, WarmupScreen | WarmupMenuScreen):
+    if isinstance(app.screen, WarmupScreen | WarmupMenuScreen | SafetyScreen):
         return  # already open
     library = app.content.warmups
     sound = app.content.studio.sound_command
     programme = library.programme(programme_id) if programme_id else None
     if programme is not None:
-        app.push_screen(WarmupScreen(programme, app.clock, sound))
+        app.push_screen(SafetyScreen(programme, app.clock, sound))
     else:
         app.push_screen(WarmupMenuScreen(library, app.clock, sound))
