@@ -40,7 +40,8 @@ from kiosk.ui.screens.warmup_safety import SafetyScreen
 from kiosk.ui.widgets.countdown import BigCountdown
 
 from .conftest import CONTENT_DIR
-from .waiting import wait_for
+from .screen import composed_strips
+from .waiting import idle_looked, wait_for
 
 SIZES = [(80, 24), (200, 60)]  # at 80x21 the hip hinge's text no longer fits
 # glyphs every Linux console font the kiosk supports has (see shared notes)
@@ -81,7 +82,7 @@ async def move(pilot: Pilot[int], clock: FakeClock, seconds: float, step: float 
 
 
 def screen_glyphs(app: KioskApp) -> set[str]:
-    strips = app.screen._compositor.render_strips()
+    strips = composed_strips(app.screen)
     return {ch for strip in strips for seg in strip for ch in seg.text}
 
 
@@ -182,8 +183,7 @@ async def test_a_programme_from_the_menu_to_the_finish_with_pause_skip_and_back(
         assert isinstance(finish, FinishScreen)
         assert "You finished Quick mobility in" in text(finish, "#finish-what")
         clock.advance(FINISH_SECONDS)
-        finish._check_idle()
-        await pilot.pause()
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
 
 
@@ -292,8 +292,7 @@ async def test_the_menu_goes_back_by_itself(app: KioskApp, clock: FakeClock) -> 
         menu = app.screen
         assert isinstance(menu, WarmupMenuScreen)
         clock.advance(MENU_IDLE)
-        menu._check_idle()
-        await pilot.pause()
+        await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
 
 
@@ -384,7 +383,7 @@ async def test_the_first_second_already_shows_big_digits(app: KioskApp) -> None:
         screen = await start_from_menu(pilot, "ems-pre-session")
         await pilot.pause()
         assert digits(screen) == "15" and len(screen.query_one(BigCountdown).lines) >= 5
-        strips = app.screen._compositor.render_strips()
+        strips = composed_strips(app.screen)
         blocks = sum(seg.text.count("█") for strip in strips for seg in strip)
         assert blocks >= 2 * 5 * 3  # at least the pixels of "15" at one cell each
 
@@ -483,11 +482,9 @@ async def test_the_player_looks_again_when_the_next_second_is_due(
         screen = await start_from_menu(pilot, "ems-pre-session")
         clock.advance(0.4)
         screen.tick()
-        look = screen._next_look
-        assert look is not None and look._interval == pytest.approx(0.6 + LOOK_LATE)
+        assert screen.next_look_in == pytest.approx(0.6 + LOOK_LATE)
         await pilot.press("space")  # paused: only the two minutes' check, once a second
-        assert screen._next_look is not look and screen._next_look is not None
-        assert screen._next_look._interval == pytest.approx(1.0)
+        assert screen.next_look_in == pytest.approx(1.0)
 
 
 async def test_the_finish_says_how_long_it_took(app: KioskApp, clock: FakeClock) -> None:
@@ -517,9 +514,8 @@ async def test_a_slow_redraw_does_not_make_the_next_second_late(
 
         screen.refresh_view = slow_redraw  # type: ignore[assignment,method-assign]
         screen.tick()
-        look = screen._next_look
         # due 0.6 s after the look itself, so 0.35 s after the redraw is done
-        assert look is not None and look._interval == pytest.approx(0.35 + LOOK_LATE)
+        assert screen.next_look_in == pytest.approx(0.35 + LOOK_LATE)
 
 
 async def test_the_end_is_on_the_band_at_once_and_the_finish_screen_follows(

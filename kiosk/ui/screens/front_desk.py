@@ -146,6 +146,7 @@ class FrontDeskScreen(Screen[None]):
         # would each add their own default CSS, and the stylesheet is parsed again for each
         self.codes = Widget(id="codes")
         self.ticker: Timer | None = None
+        self.awake = True  # false while another screen is on top and the ticker is paused
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
@@ -224,10 +225,12 @@ class FrontDeskScreen(Screen[None]):
 
     def on_screen_suspend(self) -> None:
         # nothing here is seen under another screen: no wake-ups while a warm-up plays
+        self.awake = False
         if self.ticker is not None:
             self.ticker.pause()
 
     def on_screen_resume(self) -> None:
+        self.awake = True
         if self.ticker is not None:
             self.ticker.resume()
         self.tick()

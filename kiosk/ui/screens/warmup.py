@@ -198,6 +198,7 @@ class WarmupScreen(Screen[None]):
         self._cued: tuple[int, int | None] | None = None
         self._finished = False
         self._next_look: Timer | None = None
+        self.next_look_in = 0.0  # seconds from the last look to the next (tests read it)
         self.bells = 0  # rung so far (tests read it; the bell itself is invisible)
         self.sounds = 0  # sound commands started so far
 
@@ -272,6 +273,7 @@ class WarmupScreen(Screen[None]):
         # and the next second must not come late by that much
         due = looked + min(LONGEST_WAIT, moment.until_change() + LOOK_LATE)
         wait = max(0.0, due - self.clock.monotonic())
+        self.next_look_in = wait
         self._next_look = self.set_timer(wait, self._look, name="warm-up look")
 
     def _look(self) -> None:
@@ -388,16 +390,12 @@ class WarmupScreen(Screen[None]):
 
     # --- what the client can do -----------------------------------------------------------
 
-    def touched(self) -> None:
+    def touch(self) -> None:
+        """Someone is using the screen (the App calls this for every key, tap and scroll)."""
         self.last_input = self.clock.monotonic()
 
-    async def _on_message(self, message: Any) -> None:
-        if isinstance(message, events.Key | events.MouseDown | Button.Pressed):
-            self.touched()
-        await super()._on_message(message)
-
     def _after(self) -> None:
-        self.touched()
+        self.touch()
         self.tick()  # the plan changed: show it, and look again when its next second is due
 
     def action_toggle_pause(self) -> None:
@@ -434,7 +432,7 @@ class WarmupScreen(Screen[None]):
         self._after()
 
         def answered(leave: bool | None) -> None:
-            self.touched()
+            self.touch()
             if leave:
                 self._finished = True
                 self.post_message(messages.BackToFrontDesk())
