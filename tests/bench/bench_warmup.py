@@ -73,6 +73,8 @@ def test_player_cpu_against_the_idle_front_desk(tmp_path: Path) -> None:
         player.press(F2)
         player.wait_for(b"Lower-back care")
         player.press(DOWN, ENTER)
+        player.wait_for(b"Before you start")  # the safety screen comes first
+        player.press(ENTER)
         player.wait_for(b"GET READY")
         time.sleep(3.0)  # let start-up work finish
         p0, d0 = player.cpu_seconds(), desk.cpu_seconds()
@@ -152,6 +154,8 @@ def test_timer_end_error_over_a_real_sixty_second_programme(tmp_path: Path) -> N
         kiosk.wait_for(b"Fast Track EMS")
         kiosk.press(F2)
         kiosk.wait_for(b"Bench minute")
+        kiosk.press(ENTER)
+        kiosk.wait_for(b"Before you start")  # the safety screen comes first
         kiosk.press(ENTER)
         kiosk.wait_for(b"Total left 1:00")
         error, seen_late, counting_late = engine_alone()  # meanwhile the kiosk plays
