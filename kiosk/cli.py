@@ -12,20 +12,25 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.content import load_content
 from kiosk.core.studio import StaffPolicy
-from kiosk.store import DamagedFile, DataDirLocked, Store
-from kiosk.store.backup import BackupFailed
-from kiosk.store.files import CannotRead
-from kiosk.store.recovery import CannotStart
+
+if TYPE_CHECKING:  # the store loads when a command needs it: `kiosk run` paints first
+    from kiosk.store import Store
 
 Command = Callable[[argparse.Namespace], int]
 
 
 def data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data or os.environ.get("KIOSK_DATA_DIR") or "data")
+
+
+def open_data(args: argparse.Namespace) -> Store:
+    from kiosk.store import Store
+
+    return Store.open(data_dir(args))
 
 
 def content_dir(args: argparse.Namespace) -> Path:
@@ -47,9 +52,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     try:
         return _run_kiosk(args, directory)
-    except (DataDirLocked, DamagedFile, CannotStart):
-        raise  # main() explains these in one line
-    except Exception:
+    except Exception as e:
+        if explain(e) is not None:
+            raise  # main() explains these in one line
         log.exception("unexpected error, restarting")
         print(RESTARTING, file=sys.stderr)
         return 1
@@ -184,7 +189,7 @@ def cmd_members_import(args: argparse.Namespace) -> int:
     from kiosk.store.transfer import import_members, read_csv_text
 
     text = read_csv_text(args.file)
-    with Store.open(data_dir(args)) as store:
+    with open_data(args) as store:
         today = SystemClock().now().date()
         report = import_members(store, text, today, skip_bad=args.skip_bad)
     return _report_import("member(s)", args.file, report, args.skip_bad)
@@ -193,7 +198,7 @@ def cmd_members_import(args: argparse.Namespace) -> int:
 def cmd_members_export(args: argparse.Namespace) -> int:
     from kiosk.store.transfer import export_members, write_output
 
-    with Store.open(data_dir(args)) as store:
+    with open_data(args) as store:
         write_output(args.file, export_members(store))
         count = store.member_count()
     if args.file != "-":
@@ -206,7 +211,7 @@ def cmd_visits_import(args: argparse.Namespace) -> int:
     from kiosk.store.transfer import import_visits, local_zone, read_csv_text
 
     text = read_csv_text(args.file)
-    with Store.open(data_dir(args)) as store:
+    with open_data(args) as store:
         today = SystemClock().now().date()
         report = import_visits(store, text, local_zone(), today, skip_bad=args.skip_bad)
     return _report_import("visit(s)", args.file, report, args.skip_bad)
@@ -215,7 +220,7 @@ def cmd_visits_import(args: argparse.Namespace) -> int:
 def cmd_visits_export(args: argparse.Namespace) -> int:
     from kiosk.store.transfer import export_visits, write_output
 
-    with Store.open(data_dir(args)) as store:
+    with open_data(args) as store:
         write_output(args.file, export_visits(store, args.since))
     return 0
 
@@ -305,6 +310,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"kiosk: there is no backup {args.backup!r}; the backups are:", file=sys.stderr)
         _list_backups(directory)
         return 2
+    from kiosk.store import DataDirLocked
+
     try:
         aside = restore_backup(directory, backup)
     except DataDirLocked:
@@ -326,7 +333,7 @@ def cmd_maintenance(args: argparse.Namespace) -> int:
 
     months = _staff_policy(args).screening_retention_months
     today = SystemClock().now().date()
-    with Store.open(data_dir(args)) as store:
+    with open_data(args) as store:
         purged = purge_old_screenings(store, today, months)
     since = months_before(today, months).isoformat()
     print(
@@ -343,7 +350,7 @@ def cmd_members_export_one(args: argparse.Namespace) -> int:
     from kiosk.store.privacy import member_record
 
     policy = _staff_policy(args)
-    with Store.open(data_dir(args)) as store:
+    with open_data(args) as store:
         try:
             record = member_record(
                 store,
@@ -370,7 +377,7 @@ def cmd_members_export_one(args: argparse.Namespace) -> int:
 def cmd_members_erase(args: argparse.Namespace) -> int:
     from kiosk.store.privacy import erase_member
 
-    with Store.open(data_dir(args)) as store:
+    with open_data(args) as store:
         member = store.member(args.code)
         code = member.code if member is not None else args.code
         visits = len(store.visits_of(code))
@@ -434,6 +441,7 @@ def _bookings_sync(args: argparse.Namespace, text: str, source: str) -> int:
 def cmd_bookings_import(args: argparse.Namespace) -> int:
     from kiosk.core.bookings import CalendarError
     from kiosk.store.bookings import decode_calendar
+    from kiosk.store.files import CannotRead
 
     name = "standard input" if args.file == "-" else args.file
     try:
@@ -651,20 +659,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = commands[args.command or "run"]
     try:
         return command(args)
-    except DataDirLocked as e:
-        print(f"kiosk: {e}", file=sys.stderr)
-        return 3
-    except DamagedFile as e:
-        print(f"kiosk: {e} Restore it from a backup.", file=sys.stderr)
-        return 4
-    except CannotRead as e:
-        print(f"kiosk: {e}", file=sys.stderr)
-        return 2
-    except (BackupFailed, CannotStart) as e:
-        print(f"kiosk: {e}", file=sys.stderr)
-        return 5
     except KeyboardInterrupt:
         return 130
+    except Exception as e:
+        explained = explain(e)
+        if explained is None:
+            raise
+        message, code = explained
+        print(f"kiosk: {message}", file=sys.stderr)
+        return code
+
+
+def explain(error: Exception) -> tuple[str, int] | None:
+    """An error a person can fix, in one line with its exit status; None for anything else."""
+    from kiosk.store import DamagedFile, DataDirLocked
+    from kiosk.store.backup import BackupFailed
+    from kiosk.store.files import CannotRead
+    from kiosk.store.recovery import CannotStart
+
+    if isinstance(error, DataDirLocked):
+        return str(error), 3
+    if isinstance(error, DamagedFile):
+        return f"{error} Restore it from a backup.", 4
+    if isinstance(error, CannotRead):
+        return str(error), 2
+    if isinstance(error, BackupFailed | CannotStart):
+        return str(error), 5
+    return None
 
 
 if __name__ == "__main__":

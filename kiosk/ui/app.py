@@ -18,19 +18,19 @@ from kiosk.core.clock import Clock
 from kiosk.core.content import Content
 from kiosk.core.lookup import MemberIndex
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
-from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store loads after the first paint (see StoreOpener)
+    from kiosk.store import Store
     from kiosk.store.bookings import Bookings
 
 # The other screens are imported where they are first opened: the front desk paints sooner.
 
 # opens the store (recovering damaged files) and gives its start-up warnings for staff
-StoreOpener = Callable[[], tuple[Store, list[str]]]
+StoreOpener = Callable[[], "tuple[Store, list[str]]"]
 OPEN_STORE = "open the store"
 # A scanner's Enter that arrives while the kiosk is (re)starting, before Textual has the terminal
 # in raw mode, reaches it as a newline: Ctrl+J. Nothing in the kiosk uses Ctrl+J.
@@ -70,11 +70,11 @@ class KioskApp(LockedDownApp):
         self.type_ahead = TypeAhead(codes=self._codes)
         self.start_error: BaseException | None = None  # the store could not be opened
         self._opener: StoreOpener | None = None
-        if isinstance(store, Store):
-            self.store = store
-        else:
+        if callable(store):
             self._opener = store
             self.type_ahead.paused = True  # until the store is open
+        else:
+            self.store = store
 
     @property
     def bookings(self) -> Bookings:
