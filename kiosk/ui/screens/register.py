@@ -66,6 +66,23 @@ FIELDS = (
 )
 
 
+def agree_to_terms(terms: Terms) -> ComposeResult:
+    """The terms to read, the box to tick and Continue / Cancel: at registration and when the
+    terms have changed."""
+    with VerticalScroll(id="terms"):
+        yield Static(terms.text, markup=False, id="terms-text")
+    yield Static(
+        "To read on: Tab to the notice, then Up and Down (or scroll it).",
+        markup=False,
+        id="terms-hint",
+    )
+    yield AgreeBox("I agree to the studio terms and privacy notice", id="agree")
+    yield Static("", id="agree-problem", classes="problem", markup=False)
+    with Horizontal(id="actions"):
+        yield Button("Continue", id="continue", variant="success")
+        yield Button("Cancel", id="cancel")
+
+
 class RegisterScreen(IdleScreen):
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
@@ -85,18 +102,7 @@ class RegisterScreen(IdleScreen):
                     yield Input(id=key)
                 yield Static("", id=f"{key}-problem", classes="problem", markup=False)
             yield Static("Studio terms and privacy notice", classes="label", markup=False)
-            with VerticalScroll(id="terms"):
-                yield Static(self.terms.text, markup=False, id="terms-text")
-            yield Static(
-                "To read on: Tab to the notice, then Up and Down (or scroll it).",
-                markup=False,
-                id="terms-hint",
-            )
-            yield AgreeBox("I agree to the studio terms and privacy notice", id="agree")
-            yield Static("", id="agree-problem", classes="problem", markup=False)
-            with Horizontal(id="actions"):
-                yield Button("Continue", id="continue", variant="success")
-                yield Button("Cancel", id="cancel")
+            yield from agree_to_terms(self.terms)
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#{key}", Input).value for key, _ in FIELDS}
@@ -384,18 +390,7 @@ class TermsAgainScreen(IdleScreen):
                 id="intro",
                 markup=False,
             )
-            with VerticalScroll(id="terms"):
-                yield Static(self.terms.text, markup=False, id="terms-text")
-            yield Static(
-                "To read on: Tab to the notice, then Up and Down (or scroll it).",
-                markup=False,
-                id="terms-hint",
-            )
-            yield AgreeBox("I agree to the studio terms and privacy notice", id="agree")
-            yield Static("", id="agree-problem", classes="problem", markup=False)
-            with Horizontal(id="actions"):
-                yield Button("Continue", id="continue", variant="success")
-                yield Button("Cancel", id="cancel")
+            yield from agree_to_terms(self.terms)
 
     @on(AgreeBox.Changed, "#agree")
     def _agreed(self, event: AgreeBox.Changed) -> None:
