@@ -92,13 +92,14 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
         months = content.studio.staff.screening_retention_months
         if purged := purge_old_screenings(store, clock.now().date(), months):
             log.info("deleted %d health screening(s) past %d months", purged, months)
-        # content staff must hear of at once (the shipped health questions in use)
+        # content staff must hear of at once (the shipped health questions in use); this also
+        # reads the warm-ups, terms and questions here, off the event loop
+        for warning in content.staff_warnings:  # names files and keys, never an answer
+            log.warning("%s", warning)
         return store, [*warnings, *content.staff_warnings]
 
     os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
     log.info("kiosk starting (process %d)", os.getpid())
-    for warning in content.staff_warnings:  # names files and keys, never an answer
-        log.warning("%s", warning)
     app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock)
     # What is loaded by now lives as long as the kiosk: a full collection need never walk
     # it again (one took 27 ms of the first paint, and every later one walked it all too).

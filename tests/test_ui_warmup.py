@@ -147,7 +147,7 @@ async def test_a_programme_from_the_menu_to_the_finish_with_pause_skip_and_back(
         await pilot.press("space")
         await move(pilot, clock, 90)
         assert text(screen, "#phase") == "PAUSED · Space to carry on"
-        assert digits(screen) == "25" and screen.band.has_class("-paused")
+        assert digits(screen) == "25" and screen.band.look == "paused"
         assert "Resume" in str(screen.query_one("#key-toggle_pause", KeyButton).label)
         await pilot.press("space")
         await move(pilot, clock, 1)
@@ -309,13 +309,13 @@ async def test_the_last_three_seconds_ring_and_flash(
         await past_safety(pilot)
         screen = player(app)
         await move(pilot, clock, 2.5, step=0.5)  # get ready: 6 s, so 3.5 s left
-        assert not bells and not screen.digits.has_class("-cue")
+        assert not bells and screen.digits.tone != "cue"
         await move(pilot, clock, 0.6)
-        assert len(bells) == 1 and screen.digits.has_class("-cue")
+        assert len(bells) == 1 and screen.digits.tone == "cue"
         await move(pilot, clock, 2.8, step=0.2)
         assert len(bells) == 3 and screen.sounds == 1  # one sound per phase, a bell per second
         await move(pilot, clock, 0.2)
-        assert text(screen, "#phase") == "WORK" and not screen.digits.has_class("-cue")
+        assert text(screen, "#phase") == "WORK" and screen.digits.tone != "cue"
         # the sound runs in a thread, in real time
         await wait_for(pilot, rang.exists, "the sound command to run")
 

@@ -3,33 +3,66 @@
 Each part has its own module and loader; this module only puts them together. A broken part
 never stops the kiosk: its loader falls back to something safe and notes the problem, which
 `kiosk check` prints and staff mode shows.
+
+The front desk needs only the studio and the slides. The warm-ups, terms and health questions
+are read the first time they are asked for (`kiosk run` asks from a worker after the first
+paint): parsing them, and importing their modules, was a fifth of the kiosk's start on top of
+Textual's own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.core.fields import Problem
-from kiosk.core.programmes import WarmupLibrary, load_warmups
-from kiosk.core.screening import SCREENING_FILE, SHIPPED, Questions, load_questions
 from kiosk.core.studio import Slide, Studio, load_slides, load_studio
-from kiosk.core.terms import Terms, load_terms
+
+if TYPE_CHECKING:
+    from kiosk.core.programmes import WarmupLibrary
+    from kiosk.core.screening import Questions
+    from kiosk.core.terms import Terms
 
 
 @dataclass(frozen=True)
 class Content:
+    """`dataclasses.replace(content, studio=...)` gives a copy whose later parts load afresh."""
+
     directory: Path
     studio: Studio
     slides: tuple[Slide, ...]
-    warmups: WarmupLibrary
-    terms: Terms
-    problems: tuple[Problem, ...]
-    questions: Questions = SHIPPED  # the screening and readiness questions
+    front_problems: tuple[Problem, ...] = ()  # found reading the studio and the slides
+
+    # A cached_property writes the instance's __dict__ directly, so it works on a frozen
+    # dataclass. Two threads asking at once both parse the same files and get equal answers.
+    @cached_property
+    def _later(self) -> _LaterParts:
+        return _load_later(self.directory, self.studio)
+
+    @property
+    def warmups(self) -> WarmupLibrary:
+        return self._later.warmups
+
+    @property
+    def terms(self) -> Terms:
+        return self._later.terms
+
+    @property
+    def questions(self) -> Questions:
+        """The screening and readiness questions."""
+        return self._later.questions
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.front_problems + self._later.problems
 
     @property
     def staff_warnings(self) -> tuple[str, ...]:
         """Content problems staff must hear of at once: the health questions are the kiosk's own."""
+        from kiosk.core.screening import SCREENING_FILE  # loaded with the questions
+
         if not self.questions.shipped:
             return ()
         found = [str(p) for p in self.problems if p.file == SCREENING_FILE]
@@ -39,12 +72,20 @@ class Content:
         )
 
 
-def load_content(directory: Path) -> Content:
+@dataclass(frozen=True)
+class _LaterParts:
+    warmups: WarmupLibrary
+    terms: Terms
+    questions: Questions
+    problems: tuple[Problem, ...]
+
+
+def _load_later(directory: Path, studio: Studio) -> _LaterParts:
+    from kiosk.core.programmes import load_warmups
+    from kiosk.core.screening import load_questions
+    from kiosk.core.terms import load_terms
+
     problems: list[Problem] = []
-    if not directory.is_dir():
-        problems.append(Problem(str(directory), "", "content directory does not exist"))
-    studio = load_studio(directory, problems)
-    slides = load_slides(directory, problems)
     warmups = load_warmups(directory, problems)
     terms = load_terms(directory, problems)
     questions = load_questions(directory, problems)
@@ -53,4 +94,14 @@ def load_content(directory: Path) -> Content:
         # the check-in result then simply offers no warm-up; staff should still hear of it
         message = f"no programme has id {wanted!r}"
         problems.append(Problem("studio.toml", "check_in_warmup", message))
-    return Content(directory, studio, slides, warmups, terms, tuple(problems), questions)
+    return _LaterParts(warmups, terms, questions, tuple(problems))
+
+
+def load_content(directory: Path) -> Content:
+    """Reads the studio and slides now; the rest when first asked for (see the module's note)."""
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        problems.append(Problem(str(directory), "", "content directory does not exist"))
+    studio = load_studio(directory, problems)
+    slides = load_slides(directory, problems)
+    return Content(directory, studio, slides, tuple(problems))

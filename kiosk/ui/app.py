@@ -16,7 +16,6 @@ from textual.worker import Worker, WorkerState
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
-from kiosk.core.lookup import MemberIndex
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.ui import messages
 from kiosk.ui.lockdown import LockedDownApp
@@ -24,6 +23,7 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
 
 if TYPE_CHECKING:  # the store loads after the first paint (see StoreOpener)
+    from kiosk.core.lookup import MemberIndex
     from kiosk.store import Store
     from kiosk.store.bookings import Bookings
 

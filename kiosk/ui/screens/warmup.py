@@ -18,6 +18,7 @@ import subprocess
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.style import Style
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -43,6 +44,9 @@ PAUSED_IDLE = 120.0  # paused and untouched this long: back to the front desk
 FINISH_SECONDS = 15.0  # the finish screen stays this long
 SOUND_TIMEOUT = 10.0  # a sound command still running after this is stopped
 SKIP_STEP = 15  # seconds for + and -
+# the colours of the phase band and the digits, as component classes in warmup.tcss
+BAND_LOOKS = ("get-ready", "work", "rest", "done", "paused", "flash")
+DIGIT_TONES = ("get-ready", "work", "rest", "done", "paused", "cue")
 SHORT = 30  # rows below which the exercise text loses its blank lines
 
 CSS: list[str | Any] = ["warmup.tcss"]
@@ -150,6 +154,51 @@ def _shape(text: str) -> str:
     return re.sub(r"\d", "0", text)
 
 
+class PhaseBand(TextLine):
+    """The one-line band naming the phase, in the phase's colours (warmup.tcss).
+
+    The colours come from component classes, picked at drawing time: switching a CSS class
+    instead restyles the widget, which cost more than the rest of a second's redraw, twice a
+    second while the band flashes.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"band--{look}" for look in BAND_LOOKS}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.look = ""  # one of BAND_LOOKS, or "" before the first second
+
+    def show_look(self, look: str) -> None:
+        if look != self.look:
+            self.look = look
+            self.recolour()
+
+    def colours(self) -> Style:
+        if not self.look:
+            return self.rich_style
+        return self.get_component_rich_style(f"band--{self.look}")
+
+
+class PhaseDigits(BigCountdown):
+    """The big countdown in the phase's colours, picked like the band's (see PhaseBand)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"digits--{tone}" for tone in DIGIT_TONES}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tone = ""  # one of DIGIT_TONES, or "" before the first second
+
+    def show_tone(self, tone: str) -> None:
+        if tone != self.tone:
+            self.tone = tone
+            self.recolour()
+
+    def colours(self) -> Style:
+        if not self.tone:
+            return self.rich_style
+        return self.get_component_rich_style(f"digits--{self.tone}")
+
+
 class KeyButton(Button, can_focus=False):
     """A one-line button for the key row. It never takes focus, so Space stays "pause"."""
 
@@ -210,35 +259,38 @@ class WarmupScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="top"):
-            yield Static(self.programme.name, id="programme", markup=False)
-            yield Static("", id="step-no", markup=False)
-        yield Static("", id="phase", markup=False)
-        with Horizontal(id="body"):
-            # what changes every second sits together at the top of this column, so a
-            # second's redraw covers a few widgets, not the whole screen
-            with Vertical(id="clockside"):
-                yield TextLine(id="total")
-                yield ProgressLine(id="progress")
-                yield BigCountdown(id="digits")
+        with Vertical(id="header"):
+            with Horizontal(id="top"):
+                yield Static(self.programme.name, id="programme", markup=False)
+                yield Static("", id="step-no", markup=False)
+            yield PhaseBand(id="phase")
+        # what changes every second sits together at the top of this column, so a
+        # second's redraw covers a few widgets, not the whole screen
+        with Vertical(id="clockside"):
+            yield TextLine(id="total")
+            yield ProgressLine(id="progress")
+            yield PhaseDigits(id="digits")
+            # in their own box: a second's redraw reaches into a box only where it is
+            # drawn over, and these change a few times a minute
+            with Vertical(id="notes"):
                 yield Static("", id="set", markup=False)
                 yield Static("", id="count", markup=False)
                 yield Static("", id="next", markup=False)
-            with Vertical(id="exercise"):
-                yield Static("", id="name", markup=False)
-                yield Static("", id="timing", markup=False)
-                yield Static("", id="start", markup=False)
-                yield Static("", id="steps", markup=False)
-                yield Static("", id="safety", markup=False)
-                yield Static("", id="muscles", markup=False)
+        with Vertical(id="exercise"):
+            yield Static("", id="name", markup=False)
+            yield Static("", id="timing", markup=False)
+            yield Static("", id="start", markup=False)
+            yield Static("", id="steps", markup=False)
+            yield Static("", id="safety", markup=False)
+            yield Static("", id="muscles", markup=False)
         with Horizontal(id="keys"):
             for label, action in KEYS:
                 yield KeyButton(label, action)
 
     def on_mount(self) -> None:
-        self.digits = self.query_one(BigCountdown)
+        self.digits = self.query_one(PhaseDigits)
         self.progress = self.query_one(ProgressLine)
-        self.band = self.query_one("#phase", Static)
+        self.band = self.query_one(PhaseBand)
         self.lines = {str(w.id): w for w in self.query(Static) if w.id}  # looked up once
         self.tick()
 
@@ -289,8 +341,12 @@ class WarmupScreen(Screen[None]):
         self._shown[widget_id] = value
         # a text that only changed its digits wraps the same: skip the layout pass, which
         # costs more than the rest of a second's redraw
-        layout = not isinstance(before, str) or _shape(before) != _shape(value)
-        self.lines[widget_id].update(value, layout=layout)
+        line = self.lines[widget_id]
+        # a TextLine is one line whatever its text (it cuts, never wraps): never a layout
+        layout = not isinstance(line, TextLine) and (
+            not isinstance(before, str) or _shape(before) != _shape(value)
+        )
+        line.update(value, layout=layout)
 
     def refresh_view(self, *, exercise_later: bool = False) -> Moment:
         moment = self.timer.moment()
@@ -306,7 +362,7 @@ class WarmupScreen(Screen[None]):
             self._show_exercise(moment.step)
         self.digits.show(digits_text(moment))
         self.progress.show(moment.progress)
-        self._phase_classes(moment)
+        self._phase_colours(moment)
         pause_label = "Space Resume" if moment.paused else "Space Pause "
         if self._shown.get("pause-label") != pause_label:
             self._shown["pause-label"] = pause_label
@@ -331,29 +387,18 @@ class WarmupScreen(Screen[None]):
         self._set("safety", f"Safety: {e.safety}")
         self._set("muscles", f"Works: {', '.join(e.muscles)}")
 
-    def _phase_classes(self, moment: Moment) -> None:
+    def _phase_colours(self, moment: Moment) -> None:
         phase = {
-            Phase.GET_READY: "-get-ready",
-            Phase.WORK: "-work",
-            Phase.REST: "-rest",
-            Phase.DONE: "-done",
+            Phase.GET_READY: "get-ready",
+            Phase.WORK: "work",
+            Phase.REST: "rest",
+            Phase.DONE: "done",
         }[moment.phase]
+        cue = moment.cue and not moment.paused
         # in the cue the band flashes: on for the first half of each second
-        left = moment.seconds_left or 0.0
-        flash = moment.cue and not moment.paused and (left % 1.0) > 0.5
-        wanted = (phase, moment.paused, moment.cue, flash)
-        if self._shown.get("classes") == wanted:
-            return
-        self._shown["classes"] = wanted
-        # on the two widgets that change colour, not the screen: a class on the screen would
-        # restyle every widget on it, twice a second while the band flashes
-        for widget in (self.band, self.digits):
-            for name in ("-get-ready", "-work", "-rest", "-done"):
-                widget.set_class(name == phase, name)
-            widget.set_class(moment.paused, "-paused")
-            widget.set_class(moment.cue and not moment.paused, "-cue")
-        # only the one-line band flashes: restyling the digits would redraw all of them
-        self.band.set_class(flash, "-flash")
+        flash = cue and (moment.seconds_left or 0.0) % 1.0 > 0.5
+        self.band.show_look("paused" if moment.paused else "flash" if flash else phase)
+        self.digits.show_tone("paused" if moment.paused else "cue" if cue else phase)
 
     def _cue(self, moment: Moment) -> None:
         """Bell on each of the last 3 seconds; the sound command once, as the cue starts."""

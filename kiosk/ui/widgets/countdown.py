@@ -31,6 +31,7 @@ FONT = {
 }
 FONT_ROWS = 5
 BLOCK = "█"
+MAX_ROWS_KEPT = 200  # drawn rows kept (a row is the whole width, so a new size starts afresh)
 # (columns, rows) per pixel, largest first; cells are about twice as tall as wide, so (4, 2) is
 # square and (4, 3) a little tall, like a stopwatch's figures: taller fills a narrow column
 SCALES = ((10, 5), (8, 5), (8, 4), (6, 4), (6, 3), (4, 3), (4, 2), (2, 1), (1, 1))
@@ -79,6 +80,17 @@ def changed_columns(before: str, after: str) -> tuple[int, int] | None:
     return (start, end) if start >= 0 else (0, 0)
 
 
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Sorted indexes as runs of neighbours: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
 class BigCountdown(Widget):
     """Shows a short text of digits and colons as large as the widget's size allows."""
 
@@ -91,7 +103,10 @@ class BigCountdown(Widget):
         self._lines: list[str] = []
         self._scale: tuple[int, int] | None = None
         self._laid_out_for: tuple[str, int, int] | None = None  # text and size of _lines
-        self._strips: dict[int, Strip] = {}  # drawn lines, until the text, size or colour changes
+        # drawn rows by their text, until the size or colour changes: a new second redraws
+        # every line, but most rows (blank, or a scaled pixel row repeated) were drawn before,
+        # and a new Strip costs more than the rest of drawing its line
+        self._strips: dict[str, Strip] = {}
         self._style: Style | None = None  # the colours, until the CSS classes change
 
     @property
@@ -101,7 +116,7 @@ class BigCountdown(Widget):
     def show(self, text: str) -> None:
         if text == self._text:
             return
-        laid_out, before = self._laid_out_for, self._text
+        laid_out, before, lines_before = self._laid_out_for, self._text, self._lines
         self._text = text
         self._layout_lines()
         columns = changed_columns(before, text)
@@ -121,7 +136,13 @@ class BigCountdown(Widget):
         top = max(0, (height - len(self._lines)) // 2)
         start, end = columns
         if end > start:
-            self.refresh(Region(left + start * sx, top, (end - start) * sx, len(self._lines)))
+            # and only the rows that changed (two digits often share a few of their rows)
+            x, w = left + start * sx, (end - start) * sx
+            changed = [
+                i for i, (a, b) in enumerate(zip(lines_before, self._lines, strict=True)) if a != b
+            ]
+            for first, last in _runs(changed):
+                self.refresh(Region(x, top + first, w, last - first + 1))
 
     def on_resize(self) -> None:
         self._layout_lines()
@@ -140,7 +161,6 @@ class BigCountdown(Widget):
         if self._laid_out_for == (self._text, width, height):
             return
         self._laid_out_for = (self._text, width, height)
-        self._strips.clear()
         scale = fit_scale(self._text, width, height)
         self._scale = scale
         if scale is None:
@@ -162,14 +182,43 @@ class BigCountdown(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
         self._layout_lines()  # once a drawing: the size and the colours cost more than a line
         if self._style is None:
-            rich_style = self.rich_style
+            rich_style = self.colours()
             self._style = Style.from_color(rich_style.color, rich_style.bgcolor)
-        return super().render_lines(crop)
+        if self.styles.gutter.totals != (0, 0):
+            return super().render_lines(crop)  # padding or a border: Textual draws those
+        # Every row is drawn whole, in the widget's own colours: Textual's styling of each line
+        # (the larger part of a second's redraw of the warm-up's digits) would change nothing.
+        # The App's line filters still apply, as they do to every widget.
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        strips = []
+        for y in crop.line_range:
+            strip = self.render_line(y)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        if crop.column_span != (0, self.size.width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def colours(self) -> Style:
+        """The style the digits are drawn in (a subclass may pick a component class's)."""
+        return self.rich_style
+
+    def recolour(self) -> None:
+        """`colours()` has changed: draw every line again in the new colours."""
+        self._strips.clear()
+        self._style = None
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        strip = self._strips.get(y)
+        row = self._row(y)
+        strip = self._strips.get(row)
         if strip is None:
-            strip = self._strips[y] = self._draw_line(y)
+            if len(self._strips) > MAX_ROWS_KEPT:
+                self._strips.clear()
+            strip = self._strips[row] = Strip([Segment(row, self._style)], len(row))
         return strip
 
     def _row(self, y: int) -> str:
@@ -179,10 +228,6 @@ class BigCountdown(Widget):
         line = self._lines[index][:width] if 0 <= index < len(self._lines) else ""
         left = (width - len(line)) // 2
         return " " * left + line + " " * (width - left - len(line))
-
-    def _draw_line(self, y: int) -> Strip:
-        row = self._row(y)
-        return Strip([Segment(row, self._style)], len(row))
 
 
 class ProgressLine(Widget):
@@ -224,6 +269,7 @@ class TextLine(Static):
         super().__init__("", id=id, classes=classes, markup=False)
         self._text = ""
         self._strip: Strip | None = None
+        self._line_style: Style | None = None  # until the colours change
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         self._text = str(content)
@@ -233,17 +279,31 @@ class TextLine(Static):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strip = None
+        self._line_style = None
 
     def on_resize(self) -> None:
         self._strip = None
 
+    def colours(self) -> Style:
+        """The style the line is drawn in (a subclass may pick a component class's)."""
+        return self.rich_style
+
+    def recolour(self) -> None:
+        """`colours()` has changed: draw the line again in the new colours."""
+        self._strip = None
+        self._line_style = None
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         if y == 0 and self._strip is not None:
             return self._strip
-        rich_style = self.rich_style
-        style = Style.from_color(rich_style.color, rich_style.bgcolor) + Style(
-            bold=rich_style.bold
-        )
+        style = self._line_style
+        if style is None:
+            rich_style = self.colours()
+            style = Style.from_color(rich_style.color, rich_style.bgcolor) + Style(
+                bold=rich_style.bold
+            )
+            self._line_style = style
         width = self.size.width
         if y != 0:
             return Strip.blank(width, style)
@@ -252,4 +312,3 @@ class TextLine(Static):
         line = " " * left + text + " " * (width - left - len(text))
         self._strip = Strip([Segment(line, style)], width)
         return self._strip
-
