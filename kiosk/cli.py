@@ -182,6 +182,8 @@ def _report_import(what: str, path: str, report: object, skip_bad: bool) -> int:
         lines = ", ".join(str(n) for n in report.skipped_lines)
         print(f"skipped {len(report.skipped_lines)} bad row(s): line(s) {lines}", file=sys.stderr)
     print(f"imported {report.imported} {what} from {path}")
+    if report.defaulted:  # an older export or a hand-made file: say what was filled in
+        print(report.defaulted)
     return 0
 
 
@@ -200,7 +202,7 @@ def cmd_members_export(args: argparse.Namespace) -> int:
     from kiosk.store.transfer import export_members, write_output
 
     with open_data(args) as store:
-        write_output(args.file, export_members(store))
+        write_output(args.file, export_members(store, excel=args.excel))
         count = store.member_count()
     if args.file != "-":
         print(f"exported {count} member(s) to {args.file}")
@@ -222,7 +224,7 @@ def cmd_visits_export(args: argparse.Namespace) -> int:
     from kiosk.store.transfer import export_visits, write_output
 
     with open_data(args) as store:
-        write_output(args.file, export_visits(store, args.since))
+        write_output(args.file, export_visits(store, args.since, excel=args.excel))
     return 0
 
 
@@ -612,6 +614,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         exp = action_sub.add_parser("export", help=f"write {what} as CSV")
         exp.add_argument(
             "file", metavar="FILE", nargs="?", default="-", help='output file (default "-": stdout)'
+        )
+        exp.add_argument(
+            "--excel",
+            action="store_true",
+            help="for Excel: UTF-8 with a byte-order mark, UK phone numbers as 07...",
         )
         exp.set_defaults(command=f"{name} export")
     visits_sub.choices["export"].add_argument(

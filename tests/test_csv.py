@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -169,9 +169,9 @@ def test_visits_round_trip_and_refuse_a_second_import(data_dir: Path) -> None:
         )
         assert import_visits(store, text, LONDON, TODAY, skip_bad=False).imported == 2
         exported = visits_csv(store.all_visits())
-        assert exported.splitlines()[1:] == [
-            "FT-7K3Q9M,2026-10-01,10:00:00,EMS,imported",
-            "FT-7K3Q9M,2026-11-02,12:00:00,EMS,imported",  # no kind: EMS
+        assert [row[:6] for row in csv.reader(io.StringIO(exported))][1:] == [
+            ["FT-7K3Q9M", "2026-10-01", "10:00:00", "EMS", "imported", "UTC+01:00"],
+            ["FT-7K3Q9M", "2026-11-02", "12:00:00", "EMS", "imported", "UTC+00:00"],  # EMS
         ]
         second = import_visits(store, exported, LONDON, TODAY, skip_bad=False)
         assert second.imported == 0 and len(second.problems) == 2
@@ -181,7 +181,7 @@ def test_visits_round_trip_and_refuse_a_second_import(data_dir: Path) -> None:
 
 def test_visits_export_of_erased_members_has_no_code() -> None:
     v = Visit("a", "", datetime(2026, 11, 1, 9, tzinfo=LONDON), PackKind.EMS, "p", frozenset())
-    assert visits_csv([v]).splitlines()[1] == ",2026-11-01,09:00:00,EMS,"
+    assert visits_csv([v]).splitlines()[1] == ",2026-11-01,09:00:00,EMS,,UTC+00:00,a,p,"
 
 
 # -- the command line, as a studio owner would use it ------------------------------------------
@@ -250,7 +250,7 @@ def test_cli_visits_import_and_export_since(
     assert "imported 2 visit(s)" in capsys.readouterr().out
     assert run("--data", str(data_dir), "visits", "export", "--since", "2021-01-01") == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == "member_code,date,time,kind,flags"
+    assert rows[0] == "member_code,date,time,kind,flags,utc_offset,id,pack_id,note"
     assert [r.split(",")[0] for r in rows[1:]] == ["FT-ZZ4AA2"]
 
 
@@ -271,8 +271,7 @@ def test_hostile_names_survive_export_and_import(name: str) -> None:
     if parsed.problems:  # control characters are refused, with the line named
         assert parsed.problems[0].line == 2
     else:
-        got = parsed.members[0].first_name
-        assert got.lstrip("'") == " ".join(name.split()) or got == " ".join(name.split())
+        assert parsed.members[0].first_name == " ".join(name.split())  # the guard undone
 
 
 def test_visits_import_kind_is_ems_unless_given(data_dir: Path) -> None:
@@ -328,3 +327,77 @@ def test_imported_ems_visits_count_for_first_ems_and_the_4_day_rule(
             pt_only, PackKind.EMS, now, last=store.last_visit(pt_only.code, PackKind.EMS)
         )
     assert first.first_ems
+
+
+def test_bad_values_in_the_newer_columns_are_named() -> None:
+    full = (
+        "first_name,last_name,phone,member_code,pack_kind,pack_sessions,pack_id,see_trainer,"
+        "joined,terms_agreed_at\n"
+    )
+    text = (
+        full
+        + "Ann,Lee,07700 800001,FT-A1,EMS,5,P-1,maybe,,\n"  # 2
+        + "Bob,Ray,07700 800002,FT-B2,EMS,5,P 1!,no,,\n"  # 3
+        + "Cat,Sun,07700 800003,FT-C3,EMS,5,P-3,yes,2026-02-30,\n"  # 4
+        + "Dan,Oak,07700 800004,FT-D4,EMS,5,P-4,,,2026-11-23T10:00:00\n"  # 5 no offset
+        + "Eve,Ash,07700 800005,FT-E5,EMS,5,P-5,Y,23/11/2026,2026-11-23T10:00:00+00:00\n"  # 6
+        + "Eve,Ash,07700 800005,FT-E5,PT,5,P-5,Y,23/11/2026,\n"  # 7 the same pack id again
+        + "Fay,Elm,07700 800006,FT-F6,,,P-6,,,\n"  # 8 a pack id without a pack
+    )
+    parsed = read_members_csv(text, TODAY)
+    words = {p.line: p.message for p in parsed.problems}
+    assert sorted(words) == [2, 3, 4, 5, 7, 8]
+    assert words[2].startswith("see_trainer:") and words[3].startswith("pack_id:")
+    assert words[4].startswith("joined:") and words[5].startswith("terms_agreed_at:")
+    assert "line 6" in words[7] and words[8].startswith("pack_kind: missing")
+    [eve] = parsed.members
+    assert eve.see_trainer and eve.joined == date(2026, 11, 23) and len(eve.packs) == 1
+    assert parsed.defaulted.startswith("column(s) not in the file")
+    assert "email (none)" in parsed.defaulted and "joined" not in parsed.defaulted
+
+
+def test_bad_values_in_the_newer_visit_columns_are_named() -> None:
+    text = (
+        "member_code,date,time,kind,flags,utc_offset,id\n"
+        "FT-7K3Q9M,2026-11-20,09:30:00.5,EMS,first_ems,UTC+00:00,20261120T093000-a\n"  # 2
+        "FT-7K3Q9M,2026-11-20,10:30,EMS,wobbly,,\n"  # 3 unknown flag
+        "FT-7K3Q9M,2026-11-20,11:30,EMS,,UTC+25:00,\n"  # 4 bad offset
+        ",2026-11-20,12:30,EMS,,,\n"  # 5 no code and no id
+        ",2026-11-20,13:30,,no_show,-05:00,20261120T093000-a\n"  # 6 id of line 2
+        ",2026-11-20,14:30,,late_cancel,+01:00,20261120T143000-b\n"  # 7 erased member's
+        "FT-7K3Q9M,2026-11-20,15:30,,,,bad id!\n"  # 8
+    )
+    parsed = read_visits_csv(text, LONDON, TODAY, {"FT-7K3Q9M"}, taken_ids={"x"})
+    words = {p.line: p.message for p in parsed.problems}
+    assert sorted(words) == [3, 4, 5, 6, 8]
+    assert words[3].startswith("flags:") and words[4].startswith("utc_offset:")
+    assert words[5] == "member_code: missing" and "line 2" in words[6]
+    assert words[8].startswith("id:")
+    first, erased = parsed.visits
+    assert first.at.microsecond == 500000 and first.flags == {VisitFlag.FIRST_EMS}
+    assert erased.member_code == "" and erased.kind is None  # a missed booking has no kind
+    assert erased.at.utcoffset() == timedelta(hours=1)
+    again = read_visits_csv(text, LONDON, TODAY, {"FT-7K3Q9M"}, taken_ids={first.id})
+    assert "already in the store" in again.problems[0].message
+
+
+def test_excel_files_import_with_their_bom_and_uk_phones(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = [
+        Member("FT-1", "Zoë", "Adams", "+447700900121"),
+        Member("FT-2", "Jean", "Dupont", "+33612345678"),
+    ]
+    text = members_csv(people, excel=True)
+    assert text.startswith("\ufeff") and "07700 900121" in text and "+33 6 12 34 56 78" in text
+    assert not members_csv(people).startswith("\ufeff")
+    parsed = read_members_csv(text, TODAY)
+    assert [m.phone for m in parsed.members] == ["+447700900121", "+33612345678"]
+    source = tmp_path / "excel.csv"
+    source.write_bytes(text.encode("utf-8"))
+    assert source.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert run("--data", str(data_dir), "members", "import", str(source)) == 0
+    assert "imported 2 member(s)" in capsys.readouterr().out
+    out = tmp_path / "out.csv"
+    assert run("--data", str(data_dir), "members", "export", "--excel", str(out)) == 0
+    assert out.read_bytes() == source.read_bytes()

@@ -57,3 +57,20 @@ def phone_problem(text: str) -> str:
             "Try 07700 900123, or +33 6 12 34 56 78 with the country code."
         )
     return ""
+
+
+def phone_for_excel(e164: str) -> str:
+    """A stored number as a UK owner reads it in a spreadsheet: "07700 900123" for a UK number
+    (the space keeps Excel from reading it as a number and dropping the 0), "+33 6 12 34 56 78"
+    for any other. normalise_phone reads both back to the same E.164."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = phonenumbers.PhoneNumberFormat
+    national = number.country_code == 44
+    shown = phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
+    # only a form that reads back as the same number: the round trip must not lose it
+    return shown if normalise_phone(shown) == e164 else e164

@@ -34,6 +34,7 @@ class ImportReport:
     imported: int = 0  # members or visits put in the store
     problems: list[LineProblem] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)
+    defaulted: str = ""  # the columns an older file lacks, and what they were set to
 
     @property
     def refused(self) -> bool:
@@ -97,7 +98,7 @@ def import_members(store: Store, text: str, today: date, *, skip_bad: bool) -> I
     taken_codes = {code_key(m.code) for m in store.members()}
     taken_phones = {m.phone for m in store.members()}
     parsed = read_members_csv(text, today, taken_codes, taken_phones)
-    report = ImportReport(parsed.rows, 0, parsed.problems, parsed.skipped_lines)
+    report = ImportReport(parsed.rows, 0, parsed.problems, parsed.skipped_lines, parsed.defaulted)
     if parsed.problems and not skip_bad:
         return report
     if any(p.line <= 1 for p in parsed.problems):
@@ -115,11 +116,13 @@ def import_visits(
     if probe.visits:
         first = min(v.at.date() for v in probe.visits)
         last = max(v.at.date() for v in probe.visits)
-        existing = {(v.member_code, v.at) for v in store.visits_between(first, last)}
-        parsed = read_visits_csv(text, tz, today, known, existing) if existing else probe
+        stored = store.visits_between(first, last)
+        existing = {(v.member_code, v.at) for v in stored}
+        ids = {v.id for v in stored}
+        parsed = read_visits_csv(text, tz, today, known, existing, ids) if stored else probe
     else:
         parsed = probe
-    report = ImportReport(parsed.rows, 0, parsed.problems, parsed.skipped_lines)
+    report = ImportReport(parsed.rows, 0, parsed.problems, parsed.skipped_lines, parsed.defaulted)
     if parsed.problems and not skip_bad:
         return report
     if any(p.line <= 1 for p in parsed.problems):
@@ -129,12 +132,12 @@ def import_visits(
     return report
 
 
-def export_members(store: Store) -> str:
+def export_members(store: Store, *, excel: bool = False) -> str:
     members = sorted(store.members(), key=lambda m: (m.last_name.casefold(), m.code))
-    return members_csv(members)
+    return members_csv(members, excel=excel)
 
 
-def export_visits(store: Store, since: date | None) -> str:
+def export_visits(store: Store, since: date | None, *, excel: bool = False) -> str:
     if since is None:
-        return visits_csv(store.all_visits())
-    return visits_csv(store.visits_between(since, date.max))
+        return visits_csv(store.all_visits(), excel=excel)
+    return visits_csv(store.visits_between(since, date.max), excel=excel)
