@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import io
 import json
-import logging
 import math
 import os
 import threading
@@ -18,9 +17,9 @@ import pytest
 from textual.widgets import Input
 
 from kiosk import cli
+from kiosk.checkup import Level, staff_pin
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
-from kiosk.checkup import Level, staff_pin
 from kiosk.core.pin import (
     FIRST_LOCK,
     LONGEST_LOCK,
@@ -136,7 +135,8 @@ def test_five_wrong_tries_lock_for_thirty_seconds(hashed: PinHash) -> None:
 def test_every_burst_after_a_lock_out_locks_twice_as_long_up_to_eight_hours(
     hashed: PinHash,
 ) -> None:
-    tries, now, locks = Tries(), NOW, []
+    tries, now = Tries(), NOW
+    locks: list[str] = []
     while len(locks) < 14:
         attempt = try_pin(hashed, tries, "1111", now)
         tries = attempt.tries
@@ -339,6 +339,112 @@ async def test_the_lock_out_survives_a_restart(
             await until(pilot, lambda: "locked" not in screen_text(app))
             await type_pin(pilot, "2468")
             assert isinstance(app.screen, StaffHome)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
+async def test_leaving_the_pin_screen_on_a_full_disk_keeps_the_lock_out(
+    content: Content, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    # the probe's finding: 12 wrong PINs, then the right one let the tester in
+    set_pin(store.directory, "2468")
+    cannot_write(monkeypatch, code)
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        for _ in range(MAX_TRIES - 1):
+            await type_pin(pilot, "1111")
+        assert f"Cannot save to the data directory ({os.strerror(code)})" in screen_text(app)
+        await type_pin(pilot, "1111")
+        assert "locked for 30 s" in screen_text(app)
+        for _ in range(12):  # Esc and F12 again: a new PIN screen, the same gate
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
+            await pilot.press("f12")
+            await until(pilot, lambda: isinstance(app.screen, PinScreen))
+            await until(pilot, lambda: "locked for 30 s" in screen_text(app))
+            await type_pin(pilot, "1111")
+        await type_pin(pilot, "2468")
+        assert isinstance(app.screen, PinScreen) and "locked for 30 s" in screen_text(app)
+        assert app.screen.query_one("#pin", Input).is_disabled
+        clock.advance(30)
+        await until(pilot, lambda: "locked" not in screen_text(app))
+        await type_pin(pilot, "2468")
+        assert isinstance(app.screen, StaffHome)
+        assert "1 PIN lock-out (too many wrong PINs) at 23 Nov 10:00" in screen_text(app)
+
+
+async def test_lock_outs_are_logged_and_shown_to_staff_once(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    set_pin(store.directory, "2468")
+    handler = start_log(store.directory)
+    try:
+        app = KioskApp(content, store, clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f12")
+            await pilot.pause()
+            for _ in range(MAX_TRIES):
+                await type_pin(pilot, "1111")
+            clock.advance(30)
+            await until(pilot, lambda: "locked" not in screen_text(app))
+            await type_pin(pilot, "1111")
+            assert "locked for 1 min 00 s" in screen_text(app)
+            clock.advance(60)
+            await until(pilot, lambda: "locked" not in screen_text(app))
+            await type_pin(pilot, "2468")
+            assert isinstance(app.screen, StaffHome)
+            shown = "2 PIN lock-outs since 23 Nov 10:00, the last at 23 Nov 10:00. See kiosk.log."
+            assert shown in screen_text(app)
+            # seen once: the next log-in shows none
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
+            await pilot.press("f12")
+            await until(pilot, lambda: isinstance(app.screen, PinScreen))
+            await type_pin(pilot, "2468")
+            assert isinstance(app.screen, StaffHome) and "lock-out" not in screen_text(app)
+    finally:
+        stop_log(handler)
+    logged = (store.directory / LOG_NAME).read_text()
+    assert logged.count("staff mode locked for") == 2
+    assert (
+        "locked for 30 s (lock-out 1)" in logged and "locked for 1 min 00 s (lock-out 2)" in logged
+    )
+    assert "were shown: 2 PIN lock-outs" in logged
+    assert "1111" not in logged and "2468" not in logged
+
+
+async def test_kiosk_set_pin_lifts_the_lock_out_of_the_running_kiosk(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    set_pin(store.directory, "2468")
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        for _ in range(MAX_TRIES):
+            await type_pin(pilot, "1111")
+        assert "locked for 30 s" in screen_text(app) and "kiosk set-pin" in screen_text(app)
+        set_pin(store.directory, "135791")  # the owner at the Pi's shell
+        await until(pilot, lambda: "locked" not in screen_text(app))
+        assert not app.screen.query_one("#pin", Input).is_disabled
+        await type_pin(pilot, "135791")
+        assert isinstance(app.screen, StaffHome)
+
+
+async def test_a_damaged_pin_file_says_so_and_opens_nothing(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    (store.directory / PIN_FILE).write_text('{"algorithm": "scrypt"}')
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "pin.json cannot be read" in shown and "kiosk set-pin" in shown
+        assert NO_PIN not in shown
+        await type_pin(pilot, "2468")
+        assert isinstance(app.screen, PinScreen)
 
 
 # -- the tries in memory; the check in a worker --------------------------------------------
@@ -588,3 +694,48 @@ def test_set_pin_refuses_a_bad_pin(
     err = capsys.readouterr().err
     assert "PIN" in err and "not changed" in err and "Traceback" not in err
     assert not pin_is_set(tmp_path)
+
+
+@pytest.mark.parametrize(("typed", "warned"), [("2468", True), ("24681", True), ("246813", False)])
+def test_set_pin_recommends_six_digits(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    typed: str,
+    warned: bool,
+) -> None:
+    monkeypatch.setattr("sys.stdin", Typed(typed + "\n", tty=False))
+    assert cli.main(["--data", str(tmp_path), "set-pin"]) == 0  # short, but taken
+    err = capsys.readouterr().err
+    assert ("warning: A PIN of 6 or more digits is recommended" in err) is warned
+    assert check_pin(tmp_path, typed, NOW).result is Result.RIGHT
+
+
+def test_set_pin_asks_for_six_digits_at_the_prompt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", Typed("", tty=True))
+    prompts: list[str] = []
+
+    def ask(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return "246813"
+
+    monkeypatch.setattr("getpass.getpass", ask)
+    assert cli.main(["--data", str(tmp_path), "set-pin"]) == 0
+    assert "6 or more recommended" in prompts[0]
+
+
+def test_set_pin_lifts_a_lock_out_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_pin(tmp_path, "2468", n=FAST)
+    for _ in range(MAX_TRIES):
+        check_pin(tmp_path, "1111", NOW)
+    assert lock_wait(tmp_path, NOW) == FIRST_LOCK
+    monkeypatch.setattr("sys.stdin", Typed("135791\n", tty=False))
+    assert cli.main(["--data", str(tmp_path), "set-pin"]) == 0
+    out = capsys.readouterr().out
+    assert "Any PIN lock-out is lifted. 1 PIN lock-out (too many wrong PINs) at 23 Nov 10:00" in out
+    assert lock_wait(tmp_path, NOW) is None and read_tries(tmp_path) == Tries()
+    assert "staff PIN set with kiosk set-pin" in (tmp_path / LOG_NAME).read_text()
