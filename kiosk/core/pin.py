@@ -164,7 +164,7 @@ class Attempt:
 
 
 def wait_text(wait: timedelta) -> str:
-    """ "45 s", "4 min 05 s", "7 h 59 min" (rounded up: never says less than is left)."""
+    """How long, as in "45 s", "4 min 05 s", "7 h 59 min": rounded up, never less than is left."""
     seconds = max(1, int(wait.total_seconds() + 0.999))
     if seconds >= 3600:
         hours, minutes = divmod((seconds + 59) // 60, 60)
@@ -241,9 +241,14 @@ def try_pin(hashed: PinHash, tries: Tries, pin: str, now: datetime) -> Attempt:
     if wait is not None:
         return Attempt(Result.LOCKED, tries, locked_for=wait)
     if verify_pin(hashed, pin):
-        kept = Tries(level=tries.level, locked_until=tries.locked_until if tries.level else None)
-        return Attempt(Result.RIGHT, kept, lockouts=tries.lockouts)
+        return Attempt(Result.RIGHT, logged_in(tries), lockouts=tries.lockouts)
     return wrong_try(tries, now)
+
+
+def logged_in(tries: Tries) -> Tries:
+    """After the right PIN: a fresh burst and the lock-outs shown, but the level kept (with the
+    time it wears off from), so a guesser gains nothing from staff logging in."""
+    return Tries(level=tries.level, locked_until=tries.locked_until if tries.level else None)
 
 
 def wrong_try(tries: Tries, now: datetime) -> Attempt:
@@ -274,10 +279,10 @@ def guesses_in(span: timedelta, start: datetime, staff_every: timedelta | None =
         if now >= staff_at:
             staff_at += staff_every or span
             if locked_for(tries, now) is None:
-                tries = Tries(level=tries.level, locked_until=tries.locked_until)
+                tries = logged_in(tries)
         wait = locked_for(tries, now)
         if wait is not None:
-            now = min(now + wait, end, max(staff_at, now))
+            now = min(now + wait, end, staff_at)
             continue
         guesses += 1
         tries = wrong_try(tries, now).tries
