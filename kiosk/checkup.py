@@ -165,8 +165,10 @@ def _age(age: timedelta) -> str:
 
 
 def staff_pin(directory: Path) -> Finding:
-    from kiosk.store.pin import pin_is_set
+    from kiosk.store.pin import pin_is_set, pin_warning
 
+    if damaged := pin_warning(directory):
+        return Finding("staff PIN", damaged, Level.PROBLEM)
     if pin_is_set(directory):
         return Finding("staff PIN", "set")
     return Finding(

@@ -66,6 +66,7 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.core.clock import SystemClock
     from kiosk.store.lock import DataDirLock
     from kiosk.store.log import log
+    from kiosk.store.pin import pin_warning
     from kiosk.store.privacy import purge_old_screenings
     from kiosk.store.recovery import open_store
     from kiosk.ui.app import KioskApp
@@ -86,6 +87,8 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
         """In a worker once the front desk is painted: thousands of members take a while."""
         store, warnings = open_store(directory, clock.now())  # a damaged file: restored, warned
         opened.append(store)
+        if damaged_pin := pin_warning(directory):  # staff mode stays shut: say why at start
+            warnings = [*warnings, damaged_pin]
         for warning in warnings:
             log.warning("%s", warning)
         # the kiosk runs for months: retention is applied at each start as well as by maintenance
@@ -229,33 +232,45 @@ def cmd_visits_export(args: argparse.Namespace) -> int:
 
 
 def cmd_set_pin(args: argparse.Namespace) -> int:
-    """Ask for the staff PIN twice (or read it from standard input) and store its hash."""
+    """Ask for the staff PIN twice (or read it from standard input) and store its hash; any
+    lock-out is lifted. 4 and 5 digits are taken with a warning, fewer refused."""
     import getpass
 
-    from kiosk.core.pin import PIN_MAX, PIN_MIN, pin_problem
+    from kiosk.core.pin import PIN_ADVISED, PIN_MAX, PIN_MIN, pin_advice, pin_problem
+    from kiosk.store.log import log, start_log, stop_log
     from kiosk.store.pin import set_pin
 
     if sys.stdin.isatty():
         try:
-            pin = getpass.getpass(f"New staff PIN ({PIN_MIN}-{PIN_MAX} digits): ")
+            ask = f"New staff PIN ({PIN_MIN}-{PIN_MAX} digits, {PIN_ADVISED} or more recommended): "
+            pin = getpass.getpass(ask)
             problem = pin_problem(pin)
             if not problem and getpass.getpass("The same PIN again: ") != pin:
                 problem = "The two PINs are not the same."
         except EOFError:
             problem = "No PIN typed."
     else:
-        pin = sys.stdin.readline().strip()  # scripts: `echo 2468 | kiosk set-pin`
+        pin = sys.stdin.readline().strip()  # scripts: `echo 246813 | kiosk set-pin`
         problem = pin_problem(pin)
     if problem:
         print(f"kiosk: {problem} The PIN was not changed.", file=sys.stderr)
         return 1
     directory = data_dir(args)
     try:
-        set_pin(directory, pin)
+        lockouts = set_pin(directory, pin)
     except OSError as e:
         print(f"kiosk: cannot write the PIN in {directory}: {e.strerror or e}", file=sys.stderr)
         return 1
+    if advice := pin_advice(pin):
+        print(f"kiosk: warning: {advice}", file=sys.stderr)
     print(f"Staff PIN set in {directory}. F12 at the front desk opens staff mode.")
+    print(f"Any PIN lock-out is lifted. {lockouts.text}".rstrip())
+    try:
+        handler = start_log(directory)
+    except OSError:
+        return 0  # the PIN is set; only the log line is lost
+    log.info("staff PIN set with kiosk set-pin: any lock-out lifted. %s", lockouts.text)
+    stop_log(handler)
     return 0
 
 

@@ -212,6 +212,7 @@ class StaffHome(StaffScreen):
         Binding("escape", "leave", "Leave staff mode", show=False),
         *(Binding(key, action, show=False) for key, _, action in MENU),
     ]
+    notice = ""  # set by the PIN screen: the PIN lock-outs since staff last logged in
 
     def compose(self) -> ComposeResult:
         warnings = self.kiosk.warnings
@@ -222,6 +223,8 @@ class StaffHome(StaffScreen):
                     yield Static("Start-up warnings:", classes="warning-title")
                     for line in warnings:
                         yield Static(Content(f"- {line}"), classes="warning")
+            if self.notice:
+                yield Static(Content(self.notice), id="notice", classes="warning")
             yield OptionList(
                 *(Option(plain(f"{key}  {label}"), id=action) for key, label, action in MENU),
                 id="menu",

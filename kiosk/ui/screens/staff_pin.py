@@ -1,14 +1,17 @@
 """The staff PIN prompt between the front desk and staff mode.
 
-No PIN set: staff mode does not open for anyone (there is no default PIN). Five wrong PINs lock
-entry for five minutes; the lock is kept in the data directory, so a restart does not lift it.
-The hash takes hundreds of milliseconds on a Pi: it runs in a worker while the screen says
-"Checking..." and the box is off; Esc still goes back.
+No PIN set, or a damaged pin.json: staff mode does not open for anyone (there is no default
+PIN), and the screen says which. Wrong PINs lock entry for longer and longer (kiosk/core/pin.py);
+the screen counts the wait down on the injected clock. The tries live in one PinGate per app, so
+leaving and opening this screen again starts nothing afresh, and a disk that cannot be written
+only keeps them in memory. The hash takes hundreds of milliseconds on a Pi: it runs in a worker
+while the screen says "Checking..." and the box is off; Esc still goes back.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from kiosk.core.pin import PIN_MAX, Attempt, Result, wait_text
-from kiosk.store.pin import DamagedPin, NoPin, PinGate, pin_is_set
+from kiosk.store.pin import DamagedPin, NoPin, PinGate, read_pin
 from kiosk.ui.screens.staff import StaffScreen, keys_line, status_line, title_bar
 
 if TYPE_CHECKING:
@@ -25,6 +28,17 @@ if TYPE_CHECKING:
 
 NO_PIN = "No staff PIN set: run kiosk set-pin"  # no dash: the Pi console font lacks it
 CHECKING = "Checking..."
+LIFT = "Staff at the Pi can lift it with kiosk set-pin."
+
+# the running kiosk's tries: one gate per app, made at the first F12 (the tries file is read then)
+_gates: WeakKeyDictionary[KioskApp, PinGate] = WeakKeyDictionary()
+
+
+def gate_of(app: KioskApp) -> PinGate:
+    gate = _gates.get(app)
+    if gate is None:
+        gate = _gates[app] = PinGate(app.store.directory)
+    return gate
 
 
 class PinScreen(StaffScreen):
@@ -52,10 +66,15 @@ class PinScreen(StaffScreen):
             yield keys_line("Enter: open staff mode   Esc: back to the front desk")
 
     def on_mount(self) -> None:
-        if not pin_is_set(self.data_dir):
+        try:
+            hashed = read_pin(self.data_dir)
+        except DamagedPin as e:
+            self._no_pin(str(e))
+            return
+        if hashed is None:
             self._no_pin(NO_PIN)
             return
-        self.gate = PinGate(self.data_dir)  # the tries file is read here, once
+        self.gate = gate_of(self.kiosk)
         self._show_lock()
 
     def idle_tick(self) -> None:
@@ -81,7 +100,8 @@ class PinScreen(StaffScreen):
         if wait is not None:
             box.disabled = True
             self.say(
-                f"Too many wrong PINs. Staff mode is locked for {wait_text(wait)}.",
+                f"Too many wrong PINs. Staff mode is locked for {wait_text(wait)}. {LIFT}"
+                + self._not_saved(),
                 problem=True,
             )
         elif box.disabled:
@@ -104,10 +124,6 @@ class PinScreen(StaffScreen):
             self._no_pin(NO_PIN)
         elif isinstance(error, DamagedPin):
             self._no_pin(str(error))
-        elif isinstance(error, OSError):
-            # the try could not be saved: it still counts, in memory
-            why = error.strerror or error
-            self.say(f"Cannot save to the data directory ({why}).", problem=True)
         else:
             return False
         return True
@@ -116,8 +132,16 @@ class PinScreen(StaffScreen):
         if attempt.result is Result.RIGHT:
             from kiosk.ui.screens.staff import StaffHome
 
-            self.app.switch_screen(StaffHome(self.kiosk))
+            home = StaffHome(self.kiosk)
+            home.notice = attempt.lockouts.text
+            self.app.switch_screen(home)
             return
-        self.say(attempt.message, problem=True)
         if attempt.result is Result.LOCKED:
             self._show_lock()
+        else:
+            self.say(attempt.message + self._not_saved(), problem=True)
+
+    def _not_saved(self) -> str:
+        """The tries hold all the same (in memory); staff should hear of the disk."""
+        why = self.gate.not_saved if self.gate is not None else ""
+        return f" Cannot save to the data directory ({why})." if why else ""
