@@ -66,7 +66,6 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.core.clock import SystemClock
     from kiosk.store.lock import DataDirLock
     from kiosk.store.log import log
-    from kiosk.store.pin import pin_warning
     from kiosk.store.privacy import purge_old_screenings
     from kiosk.store.recovery import open_store
     from kiosk.ui.app import KioskApp
@@ -85,6 +84,8 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
 
     def open_for_the_kiosk() -> tuple[Store, list[str]]:
         """In a worker once the front desk is painted: thousands of members take a while."""
+        from kiosk.store.pin import pin_warning
+
         store, warnings = open_store(directory, clock.now())  # a damaged file: restored, warned
         opened.append(store)
         if damaged_pin := pin_warning(directory):  # staff mode stays shut: say why at start

@@ -39,7 +39,7 @@ def kiosk_log(data_dir: Path) -> Iterator[Path]:
 
 
 def with_terms(content: Content, version: str) -> Content:
-    return replace(content, terms=replace(content.terms, version=version))
+    return content.with_later(terms=replace(content.terms, version=version))
 
 
 def returning(store: Store, clock: FakeClock, terms: str = "2026-11-1") -> Member:

@@ -12,10 +12,10 @@ Textual's own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.fields import Problem
 from kiosk.core.studio import Slide, Studio, load_slides, load_studio
@@ -40,6 +40,12 @@ class Content:
     @cached_property
     def _later(self) -> _LaterParts:
         return _load_later(self.directory, self.studio)
+
+    def with_later(self, **changes: Any) -> Content:
+        """A copy whose warm-ups, terms or questions are the ones given, the rest as here."""
+        copy = replace(self)
+        copy.__dict__["_later"] = replace(self._later, **changes)  # where cached_property keeps it
+        return copy
 
     @property
     def warmups(self) -> WarmupLibrary:
