@@ -70,6 +70,7 @@ from kiosk.store.documents import (
     visit_doc,
     visit_of,
 )
+from kiosk.store.files import StorageProblem, disk_problem, problem_of
 from kiosk.store.lock import DataDirLock
 from kiosk.store.log import log
 from kiosk.store.storage import DamagedFile, open_db, read_json_file
@@ -85,6 +86,7 @@ _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 _VISIT_ID_MONTH = re.compile(r"^(\d{4})(\d{2})\d{2}T")
 T = TypeVar("T")
 OPEN_MONTHS = 3  # month files kept in memory: this month, last month, one more
+ROOM_TO_SPARE = 64 * 1024  # free space beyond the files a check-in and closing rewrite
 
 
 class DuplicateMember(ValueError):
@@ -134,6 +136,8 @@ class Store:
         self._members_db: TinyDB | None = None
         self._screenings_db: TinyDB | None = None
         self.thaw_on_close = False  # open_store froze the heap this store is part of (gc.freeze)
+        # full or read-only: from the last write's outcome, or asked of the disk at opening
+        self.storage_problem: StorageProblem | None = None
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -162,15 +166,17 @@ class Store:
         return store
 
     def close(self) -> None:
-        if self._members_db is not None:
-            self._save_unsaved()
-        for db in self._dbs():
-            db.close()
-        self._month_dbs.clear()
-        self._lock.release()
-        if self.thaw_on_close:
-            self.thaw_on_close = False
-            gc.unfreeze()
+        try:
+            if self._members_db is not None:
+                self._catch_up_members("on closing")
+            for db in self._dbs():
+                db.close()
+            self._month_dbs.clear()
+        finally:
+            self._lock.release()
+            if self.thaw_on_close:
+                self.thaw_on_close = False
+                gc.unfreeze()
 
     def __enter__(self) -> Store:
         return self
@@ -189,10 +195,14 @@ class Store:
 
     def _load(self) -> None:
         started = time.perf_counter()
-        self.visits_dir.mkdir(exist_ok=True)
+        # Opening never needs to write (a full or read-only disk must not stop the kiosk):
+        # what it would tidy or write here is done when it can be, or at the next opening.
+        with contextlib.suppress(OSError):
+            self.visits_dir.mkdir(exist_ok=True)
         for stale in [*self.directory.glob(".*.tmp"), *self.visits_dir.glob(".*.tmp")]:
-            stale.unlink()  # a temp file a killed kiosk left: never renamed, so never data
-        self._members_db = open_db(self.directory / MEMBERS_FILE)
+            with contextlib.suppress(OSError):
+                stale.unlink()  # a temp file a killed kiosk left: never renamed, so never data
+        self._members_db = open_db(self.directory / MEMBERS_FILE, wrote=self._wrote)
         members, ids, codes, paid = self._members, self._member_ids, self._codes, self._charged
         for doc_id, (member, charged) in self._rows(
             self._members_db, self.directory / MEMBERS_FILE, member_of
@@ -201,15 +211,39 @@ class Store:
             members[code], ids[code], codes[_code_key(code)] = member, doc_id, code
             if charged:
                 paid.update(charged)
-        self._screenings_db = open_db(self.directory / SCREENINGS_FILE)
+        self._screenings_db = open_db(self.directory / SCREENINGS_FILE, wrote=self._wrote)
         for doc_id, screening in self._rows(
             self._screenings_db, self.directory / SCREENINGS_FILE, screening_of
         ):
             self._screenings[screening.member_code] = screening
             self._screening_ids[screening.member_code] = doc_id
         self._read_visits()
-        self._save_unsaved()
+        self.storage_problem = disk_problem(self.directory, self._room_needed())
+        self._catch_up_members("on opening")
         self.open_seconds = time.perf_counter() - started
+
+    def _room_needed(self) -> int:
+        """Free space a check-in and closing need: a new copy of this month's visits and of
+        the members file, each written beside the old one before it replaces it."""
+        months = self.months()
+        files = [self.directory / MEMBERS_FILE, *(self._month_path(m) for m in months[-1:])]
+        need = ROOM_TO_SPARE
+        for path in files:
+            with contextlib.suppress(OSError):
+                need += path.stat().st_size
+        return need
+
+    def _wrote(self, error: BaseException | None) -> None:
+        """Each data file write's outcome: a full or read-only disk is shown until one works."""
+        self.storage_problem = None if error is None else problem_of(error)
+
+    def _catch_up_members(self, when: str) -> None:
+        """Write the packs check-ins moved on, if the disk lets us: until then they are counted
+        in memory, and from the visits files at the next opening, so nothing is lost."""
+        try:
+            self._save_unsaved()
+        except OSError as e:
+            log.warning("the members file could not be brought up to date %s: %s", when, e)
 
     def _read_visits(self) -> None:
         """Bring the summary up to date, read the months it does not cover, settle check-ins
@@ -271,7 +305,7 @@ class Store:
                 except BadDocument as e:
                     raise DamagedFile(path, f"visit {doc.get('id')!r}: {e}") from e
         if scan.month not in self._month_dbs:  # the check-ins to come write to it: keep it
-            self._month_dbs[scan.month] = open_db(path, scan.data)
+            self._month_dbs[scan.month] = open_db(path, scan.data, self._wrote)
             while len(self._month_dbs) > OPEN_MONTHS:
                 _, old = self._month_dbs.popitem(last=False)
                 old.close()
@@ -427,6 +461,8 @@ class Store:
 
     def months(self) -> list[str]:
         """Months with a visits file, oldest first ("2026-11")."""
+        if not self.visits_dir.is_dir():
+            return []  # a new data directory on a disk that could not be written
         found = (_MONTH_FILE.match(p.name) for p in self.visits_dir.iterdir())
         return sorted(f"{m[1]}-{m[2]}" for m in found if m)
 
@@ -436,7 +472,7 @@ class Store:
     def _month_db(self, month: str) -> TinyDB:
         db = self._month_dbs.get(month)
         if db is None:
-            db = open_db(self._month_path(month))
+            db = open_db(self._month_path(month), wrote=self._wrote)
             self._month_dbs[month] = db
             while len(self._month_dbs) > OPEN_MONTHS:
                 _, old = self._month_dbs.popitem(last=False)
@@ -544,6 +580,14 @@ class Store:
         visit = result.visit
         if visit is None:
             return None
+        try:
+            return self._record(result, visit)
+        except Exception as e:
+            # refused on screen (the client is sent to staff); staff find why in kiosk.log
+            log.error("check-in of %s (visit %s) not saved: %s", result.member_code, visit.id, e)
+            raise
+
+    def _record(self, result: CheckIn, visit: Visit) -> Member | None:
         member = self.member(result.member_code)
         if member is None:
             raise KeyError(f"no member {result.member_code}")
