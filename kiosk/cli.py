@@ -90,8 +90,11 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
             log.warning("%s", warning)
         # the kiosk runs for months: retention is applied at each start as well as by maintenance
         months = content.studio.staff.screening_retention_months
-        if purged := purge_old_screenings(store, clock.now().date(), months):
-            log.info("deleted %d health screening(s) past %d months", purged, months)
+        try:
+            if purged := purge_old_screenings(store, clock.now().date(), months):
+                log.info("deleted %d health screening(s) past %d months", purged, months)
+        except OSError as e:  # a full or read-only disk: the kiosk starts, and tries next time
+            log.warning("old health screenings could not be deleted: %s", e)
         # content staff must hear of at once (the shipped health questions in use)
         return store, [*warnings, *content.staff_warnings]
 

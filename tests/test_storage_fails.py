@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.core.checkin import decide_check_in
 from kiosk.core.members import Member, Pack, PackKind
-from kiosk.store import Store
+from kiosk.store import DataDirLocked, Store
 from kiosk.store.files import StorageProblem
 from kiosk.store.lock import DataDirLock
 from kiosk.store.log import log_path, start_log, stop_log
@@ -84,7 +84,7 @@ def test_a_read_only_disk_opens_and_says_read_only(
         assert store.storage_problem is StorageProblem.READ_ONLY
         sarah = store.member(SARAH.code)
         assert sarah is not None and sarah.packs[0].sessions_left == 4
-        with pytest.raises(Exception, match="locked|in use"):
+        with pytest.raises(DataDirLocked):
             Store.open(data_dir)  # the lock still keeps a second kiosk out
     assert files_of(data_dir) == before
     monkeypatch.undo()

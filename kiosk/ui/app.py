@@ -111,6 +111,7 @@ class KioskApp(LockedDownApp):
 
         self.type_ahead.resume()
         self.keys_taken()
+        self.show_storage()
         self.day_end = DayEnd(self)  # no-shows at closing time, and at start-up for days before
         self.day_end.start()
 
@@ -209,3 +210,19 @@ class KioskApp(LockedDownApp):
             if len(self.screen_stack) <= 1:
                 break
             self.pop_screen()
+        self.show_storage()
+
+    def storage_text(self) -> str:
+        """"Storage full - see staff" (or read-only) while the store cannot write (as it last
+        found the disk: kiosk/store/files.py StorageProblem); "" when all is well."""
+        store: Store | None = getattr(self, "store", None)  # None until the store is open
+        problem = store.storage_problem if store is not None else None
+        return f"Storage {problem.value} - see staff" if problem else ""
+
+    def show_storage(self) -> None:
+        """The front desk says when the data directory is full or read-only, so clients see
+        staff rather than trust a check-in that cannot be saved."""
+        text = self.storage_text()
+        for screen in self.screen_stack:
+            if isinstance(screen, FrontDeskScreen):
+                screen.show_storage_problem(text)
