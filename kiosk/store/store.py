@@ -12,7 +12,8 @@ API (everything returns plain values from kiosk/core/members.py):
     add_members(ms) (all or nothing, one write); save_member(m) (insert or replace by code)
     delete_member(code) -> bool
   visits (visits/YYYY-MM.json, one small file per month):
-    add_visit(v) (on disk, fsync'd, when it returns); add_visits(vs) (import, one write per month)
+    add_visit(v) (on disk, fsync'd, when it returns)
+    add_visits(vs) (import: its month files replaced together, all or none; kiosk/store/switch.py)
     record_check_in(result: CheckIn) -> Member | None   # visit + session taken: ONE write
     last_visit(code, kind=None) -> Visit | None; visit_count()     # from memory: instant
   history (reads month files: can take a while on a Pi, so call it from a worker in the kiosk):
@@ -73,8 +74,9 @@ from kiosk.store.documents import (
 from kiosk.store.files import StorageProblem, disk_problem, problem_of
 from kiosk.store.lock import DataDirLock
 from kiosk.store.log import log
-from kiosk.store.storage import DamagedFile, open_db, read_json_file
+from kiosk.store.storage import DamagedFile, encode, open_db, read_json_file
 from kiosk.store.summary import SUMMARY_FILE, MonthScan, Summary, scan_month
+from kiosk.store.switch import finish, replace_together
 
 if TYPE_CHECKING:
     from kiosk.store.bookings import Bookings
@@ -202,6 +204,7 @@ class Store:
         for stale in [*self.directory.glob(".*.tmp"), *self.visits_dir.glob(".*.tmp")]:
             with contextlib.suppress(OSError):
                 stale.unlink()  # a temp file a killed kiosk left: never renamed, so never data
+        self._finish_import()
         self._members_db = open_db(self.directory / MEMBERS_FILE, wrote=self._wrote)
         members, ids, codes, paid = self._members, self._member_ids, self._codes, self._charged
         for doc_id, (member, charged) in self._rows(
@@ -221,6 +224,17 @@ class Store:
         self.storage_problem = disk_problem(self.directory, self._room_needed())
         self._catch_up_members("on opening")
         self.open_seconds = time.perf_counter() - started
+
+    def _finish_import(self) -> None:
+        """An import killed while switching month files: completed if it had switched (its
+        marker is on disk), else dropped; never left half. Renames only: a full disk can."""
+        try:
+            done = finish(self.directory)
+        except OSError as e:  # read-only: the old files stay in force until it can be done
+            log.warning("an import cut short could not be finished yet: %s", e)
+            return
+        if done:
+            log.warning("an import cut short (the process was killed) was %s", done)
 
     def _room_needed(self) -> int:
         """Free space a check-in and closing need: a new copy of this month's visits and of
@@ -549,16 +563,47 @@ class Store:
         self._insert_visits([visit])
 
     def add_visits(self, visits: Iterable[Visit]) -> None:
-        """Record many visits (an import): one write per month they fall in."""
-        self._insert_visits(list(visits))
+        """Record many visits (an import): every month file they fall in is replaced at once
+        (kiosk/store/switch.py), so a kill or a full disk leaves all of them or none."""
+        by_month = self._by_month(list(visits))
+        files: dict[str, bytes] = {}
+        for month, group in by_month.items():
+            path = self._month_path(month)
+            db = self._month_dbs.get(month)
+            data = dict((db.storage.read() if db is not None else read_json_file(path)) or {})
+            table = dict(data.get("_default") or {})
+            next_id = max((int(k) for k in table), default=0) + 1
+            for n, v in enumerate(group):
+                table[str(next_id + n)] = visit_doc(v)
+            data["_default"] = table
+            files[f"{VISITS_DIR}/{month}.json"] = encode(data)
+        if not files:
+            return
+        with contextlib.suppress(FileExistsError):
+            self.visits_dir.mkdir()
+        try:
+            replace_together(self.directory, files)
+        except BaseException as e:
+            self._wrote(e)
+            raise
+        self._wrote(None)
+        for month, group in by_month.items():
+            old = self._month_dbs.pop(month, None)
+            if old is not None:
+                old.close()  # read again when next needed: the file on disk is the new one
+            for v in group:
+                self._note_visit(v, month)
 
-    def _insert_visits(self, visits: list[Visit], *, charge: int = 0) -> None:
+    def _by_month(self, visits: list[Visit]) -> dict[str, list[Visit]]:
         by_month: dict[str, list[Visit]] = defaultdict(list)
         for v in visits:
             if v.at.tzinfo is None or v.at.utcoffset() is None:
                 raise ValueError(f"visit {v.id}: its time needs a time zone (use clock.now())")
             by_month[month_of(v.at.date())].append(v)
-        for month, group in sorted(by_month.items()):
+        return dict(sorted(by_month.items()))
+
+    def _insert_visits(self, visits: list[Visit], *, charge: int = 0) -> None:
+        for month, group in self._by_month(visits).items():
             self._visits_table(month).insert_multiple([visit_doc(v, charge) for v in group])
             for v in group:
                 self._note_visit(v, month)
