@@ -677,7 +677,7 @@ def explain(error: Exception) -> tuple[str, int] | None:
     """An error a person can fix, in one line with its exit status; None for anything else."""
     from kiosk.store import DamagedFile, DataDirLocked
     from kiosk.store.backup import BackupFailed
-    from kiosk.store.files import CannotRead
+    from kiosk.store.files import CannotRead, problem_of
     from kiosk.store.recovery import CannotStart
 
     if isinstance(error, DataDirLocked):
@@ -688,6 +688,8 @@ def explain(error: Exception) -> tuple[str, int] | None:
         return str(error), 2
     if isinstance(error, BackupFailed | CannotStart):
         return str(error), 5
+    if (problem := problem_of(error)) is not None:  # every write is whole or not at all
+        return f"the data directory's storage is {problem.value}: nothing was saved", 6
     return None
 
 

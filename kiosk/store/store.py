@@ -230,7 +230,7 @@ class Store:
         marker is on disk), else dropped; never left half. Renames only: a full disk can."""
         try:
             done = finish(self.directory)
-        except OSError as e:  # read-only: the old files stay in force until it can be done
+        except (OSError, ValueError) as e:  # read-only: the old files stay in force till then
             log.warning("an import cut short could not be finished yet: %s", e)
             return
         if done:
