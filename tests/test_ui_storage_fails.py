@@ -26,6 +26,7 @@ from kiosk.ui.screens.staff_visits import TodayScreen
 from kiosk.ui.widgets.band import Outcome, ResultBand
 from tests.disks import files_of, full_disk, read_only_disk
 from tests.staff_helpers import PIN, open_staff_mode, options, settle
+from tests.test_staff_members import open_member
 from tests.ui_checkin_helpers import SARAH, add_members, screen_text
 from tests.waiting import wait_for
 
@@ -168,3 +169,21 @@ async def test_a_check_in_that_cannot_be_saved_is_refused_and_logged(
         await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "front desk")
         assert storage_line(app) == ""
         assert len(store.visits_of(SARAH.code)) == 1
+
+
+async def test_staff_mode_reads_a_member_and_refuses_a_change_on_a_full_disk(
+    content: Content, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_pin(store.directory, PIN)
+    add_members(store)
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        full_disk(monkeypatch)
+        # the PIN (right at the first try: nothing to write), then her details
+        await open_member(app, pilot, SARAH.code)
+        assert "Sarah Kent" in screen_text(app)
+        await pilot.press("c", "1")  # check her in from staff mode: refused, with the reason
+        await settle(pilot)
+        assert "Could not save the check-in: No space left on device" in screen_text(app)
+        assert store.member(SARAH.code) == SARAH
+        assert store.visits_on(clock.now().date()) == []
