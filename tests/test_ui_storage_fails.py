@@ -187,3 +187,19 @@ async def test_staff_mode_reads_a_member_and_refuses_a_change_on_a_full_disk(
         assert "Could not save the check-in: No space left on device" in screen_text(app)
         assert store.member(SARAH.code) == SARAH
         assert store.visits_on(clock.now().date()) == []
+
+
+async def test_the_front_desk_hears_of_any_write_the_disk_refuses(
+    content: Content, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert storage_line(app) == ""
+        read_only_disk(monkeypatch, store.directory)
+        with pytest.raises(OSError):  # e.g. the no-shows at closing time
+            store.add_member(SARAH)
+        await wait_for(pilot, lambda: storage_line(app) == READ_ONLY, "the line")
+        monkeypatch.undo()
+        store.add_member(SARAH)
+        await wait_for(pilot, lambda: storage_line(app) == "", "the line to go")

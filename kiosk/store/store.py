@@ -140,6 +140,7 @@ class Store:
         self.thaw_on_close = False  # open_store froze the heap this store is part of (gc.freeze)
         # full or read-only: from the last write's outcome, or asked of the disk at opening
         self.storage_problem: StorageProblem | None = None
+        self.storage_watch: Callable[[], None] | None = None  # called when that changes
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -249,7 +250,13 @@ class Store:
 
     def _wrote(self, error: BaseException | None) -> None:
         """Each data file write's outcome: a full or read-only disk is shown until one works."""
-        self.storage_problem = None if error is None else problem_of(error)
+        problem = None if error is None else problem_of(error)
+        if error is not None and problem is None:
+            return  # some other failure: it says nothing about the room on the disk
+        if problem is not self.storage_problem:
+            self.storage_problem = problem
+            if self.storage_watch is not None:
+                self.storage_watch()
 
     def _catch_up_members(self, when: str) -> None:
         """Write the packs check-ins moved on, if the disk lets us: until then they are counted

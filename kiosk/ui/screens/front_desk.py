@@ -318,8 +318,9 @@ class FrontDeskScreen(Screen[None]):
     def show_storage_problem(self, text: str) -> None:
         """Say that check-ins may not be saved ("Storage full - see staff"); "" hides it."""
         line = self.query_one("#storage-problem", Static)
-        line.update(text)
-        line.display = bool(text)
+        if str(line.content) != text:
+            line.update(text)
+            line.display = bool(text)
 
     # --- input ----------------------------------------------------------------------------
 
