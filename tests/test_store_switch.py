@@ -3,6 +3,7 @@ whatever step it stopped at, and a full or read-only disk leaves the old files w
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -54,6 +55,20 @@ def staged_import(data_dir: Path) -> dict[str, bytes]:
     return new
 
 
+def switched(data_dir: Path, new: dict[str, bytes]) -> dict[str, str]:
+    """Stage `new` and write its marker, as replace_together does before a kill."""
+    staging = data_dir / STAGING
+    staging.mkdir()
+    names, marker = {}, {}
+    for n, (rel, data) in enumerate(sorted(new.items())):
+        names[f"{n}.json"] = rel
+        old = hashlib.sha256((data_dir / rel).read_bytes()).hexdigest()
+        marker[f"{n}.json"] = [rel, old]
+        (staging / f"{n}.json").write_bytes(data)
+    (staging / MARKER).write_text(json.dumps(marker))
+    return names
+
+
 def ids(data_dir: Path) -> set[str]:
     with Store.open(data_dir) as store:
         return {v.id for v in store.all_visits()}
@@ -83,14 +98,8 @@ def test_a_set_that_never_switched_is_dropped_at_opening(data_dir: Path) -> None
 @pytest.mark.parametrize("moved", [0, 1, 2])
 def test_a_switched_set_is_completed_at_opening(data_dir: Path, moved: int) -> None:
     seeded(data_dir)
-    new = staged_import(data_dir)
+    names = switched(data_dir, staged_import(data_dir))
     staging = data_dir / STAGING
-    staging.mkdir()
-    names = {}
-    for n, (rel, data) in enumerate(sorted(new.items())):
-        names[f"{n}.json"] = rel
-        (staging / f"{n}.json").write_bytes(data)
-    (staging / MARKER).write_text(json.dumps(names))
     for name in list(names)[:moved]:  # killed after moving in some of them
         (staging / name).replace(data_dir / names[name])
     assert ids(data_dir) == {"old0", "old-mar0", "new-2025-01", "new-2025-03"}
@@ -126,13 +135,7 @@ def test_a_switched_set_waits_out_a_read_only_disk(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeded(data_dir)
-    new = staged_import(data_dir)
-    staging = data_dir / STAGING
-    staging.mkdir()
-    names = {f"{n}.json": rel for n, rel in enumerate(sorted(new))}
-    for name, rel in names.items():
-        (staging / name).write_bytes(new[rel])
-    (staging / MARKER).write_text(json.dumps(names))
+    switched(data_dir, staged_import(data_dir))
     read_only_disk(monkeypatch, data_dir)
     with Store.open(data_dir) as store:  # opens all the same, on the old files
         assert store.storage_problem is StorageProblem.READ_ONLY
@@ -156,3 +159,16 @@ def test_the_import_command_on_a_full_disk_says_so_in_one_line(
     assert err == "kiosk: the data directory's storage is full: nothing was saved\n"
     monkeypatch.undo()
     assert files_of(data_dir) == before
+
+
+def test_a_switched_set_never_undoes_a_restore_made_before_the_next_start(
+    data_dir: Path,
+) -> None:
+    seeded(data_dir)
+    switched(data_dir, staged_import(data_dir))
+    # `kiosk restore` (the kiosk stopped) puts back an older March, before any opening
+    restored = json.loads((data_dir / "visits" / "2025-03.json").read_bytes())
+    restored["_default"] = {}
+    (data_dir / "visits" / "2025-03.json").write_text(json.dumps(restored))
+    assert ids(data_dir) == {"old0"}  # the restore stands: no half of the import came in
+    assert not (data_dir / STAGING).exists()

@@ -5,7 +5,9 @@ An import of visits touches one file per month. Each file alone is replaced atom
 So the new files are first written, whole and fsync'd, to a staging folder; then a marker
 naming them is written (atomically): that is the switch. Only then is each moved over its old
 file, and the folder removed. At the next opening, `finish` completes a set whose marker is on
-disk (moving in what is left) and drops one whose marker never was: the old set stays.
+disk (moving in what is left) and drops one whose marker never was: the old set stays. The
+marker holds a hash of each file it replaces: a set whose old files were replaced meanwhile
+(`kiosk restore` before the next start) is dropped, so it never undoes the restore.
 
 Moving a staged file in is a rename, which needs no free space, so a full disk can finish it.
 """
@@ -13,6 +15,7 @@ Moving a staged file in is a rename, which needs no free space, so a full disk c
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -21,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from kiosk.store.files import fsync_dir, write_atomic
 
 STAGING = ".switching"  # in the data directory
-MARKER = "switch.json"  # {staged name: path in the data directory}
+MARKER = "switch.json"  # {staged name: [path in the data directory, sha256 it replaces]}
 
 
 def replace_together(directory: Path, files: dict[str, bytes]) -> None:
@@ -34,12 +37,14 @@ def replace_together(directory: Path, files: dict[str, bytes]) -> None:
     staging.mkdir()
     try:
         names: dict[str, str] = {}
+        marker: dict[str, list[str | None]] = {}
         for n, (rel, data) in enumerate(sorted(files.items())):
             name = f"{n}.json"
-            _write_new(staging / name, data)
             names[name] = _inside(rel)
+            marker[name] = [names[name], _hash(directory / rel)]
+            _write_new(staging / name, data)
         fsync_dir(staging)
-        write_atomic(staging / MARKER, json.dumps(names).encode("utf-8"))  # the switch
+        write_atomic(staging / MARKER, json.dumps(marker).encode("utf-8"))  # the switch
     except BaseException:
         if not (staging / MARKER).exists():  # (a failure after the marker is still done)
             with contextlib.suppress(OSError):
@@ -50,18 +55,25 @@ def replace_together(directory: Path, files: dict[str, bytes]) -> None:
 
 def finish(directory: Path) -> str | None:
     """Complete or drop a set of files a killed process was replacing: "completed",
-    "dropped", or None when there was none. OSError when the disk refuses (read-only)."""
+    "dropped" (never switched, or its old files were replaced since), or None when there was
+    none. OSError when the disk refuses (read-only)."""
     staging = directory / STAGING
     if not staging.is_dir():
         return None
     try:
-        names = json.loads((staging / MARKER).read_bytes())
+        marker = json.loads((staging / MARKER).read_bytes())
     except FileNotFoundError:
         _drop(directory, staging)
         return "dropped"
-    if not isinstance(names, dict):  # written atomically by us: not expected
-        raise ValueError(f"{staging / MARKER}: not a list of files")
-    _move_in(directory, staging, {str(k): _inside(str(v)) for k, v in names.items()})
+    try:  # written atomically by us, so not expected to be bad
+        entries = {str(k): (_inside(str(v[0])), v[1]) for k, v in marker.items()}
+    except (AttributeError, TypeError, IndexError, KeyError) as e:
+        raise ValueError(f"{staging / MARKER}: not a list of files") from e
+    waiting = [(n, rel, old) for n, (rel, old) in entries.items() if (staging / n).exists()]
+    if any(_hash(directory / rel) != old for _, rel, old in waiting):
+        _drop(directory, staging)  # replaced meanwhile (a restore): that stands
+        return "dropped"
+    _move_in(directory, staging, {n: rel for n, (rel, _) in entries.items()})
     return "completed"
 
 
@@ -84,6 +96,13 @@ def _drop(directory: Path, staging: Path) -> None:
     (staging / MARKER).unlink(missing_ok=True)
     shutil.rmtree(staging)
     fsync_dir(directory)
+
+
+def _hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 def _write_new(path: Path, data: bytes) -> None:
