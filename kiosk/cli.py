@@ -94,8 +94,11 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
             log.warning("%s", warning)
         # the kiosk runs for months: retention is applied at each start as well as by maintenance
         months = content.studio.staff.screening_retention_months
-        if purged := purge_old_screenings(store, clock.now().date(), months):
-            log.info("deleted %d health screening(s) past %d months", purged, months)
+        try:
+            if purged := purge_old_screenings(store, clock.now().date(), months):
+                log.info("deleted %d health screening(s) past %d months", purged, months)
+        except OSError as e:  # a full or read-only disk: the kiosk starts, and tries next time
+            log.warning("old health screenings could not be deleted: %s", e)
         # content staff must hear of at once (the shipped health questions in use); this also
         # reads the warm-ups, terms and questions here, off the event loop
         for warning in content.staff_warnings:  # names files and keys, never an answer
@@ -698,7 +701,7 @@ def explain(error: Exception) -> tuple[str, int] | None:
     """An error a person can fix, in one line with its exit status; None for anything else."""
     from kiosk.store import DamagedFile, DataDirLocked
     from kiosk.store.backup import BackupFailed
-    from kiosk.store.files import CannotRead
+    from kiosk.store.files import CannotRead, problem_of
     from kiosk.store.recovery import CannotStart
 
     if isinstance(error, DataDirLocked):
@@ -709,6 +712,8 @@ def explain(error: Exception) -> tuple[str, int] | None:
         return str(error), 2
     if isinstance(error, BackupFailed | CannotStart):
         return str(error), 5
+    if (problem := problem_of(error)) is not None:  # every write is whole or not at all
+        return f"the data directory's storage is {problem.value}: nothing was saved", 6
     return None
 
 

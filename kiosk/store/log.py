@@ -6,6 +6,7 @@ so staff and whoever fixes the kiosk can see what happened without a screen full
 
 from __future__ import annotations
 
+import errno
 import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -23,10 +24,24 @@ def log_path(data_dir: Path) -> Path:
 
 
 def start_log(data_dir: Path) -> logging.Handler:
-    """Send the "kiosk" logger to data_dir/kiosk.log; returns the handler (stop_log removes it)."""
-    handler = RotatingFileHandler(
-        log_path(data_dir), maxBytes=MAX_BYTES, backupCount=OLD_FILES, encoding="utf-8"
-    )
+    """Send the "kiosk" logger to data_dir/kiosk.log; returns the handler (stop_log removes it).
+
+    On a read-only disk the file is tried again at each line instead (a kiosk that cannot log
+    still starts, and says on screen that its storage is read-only)."""
+    try:
+        handler = RotatingFileHandler(
+            log_path(data_dir), maxBytes=MAX_BYTES, backupCount=OLD_FILES, encoding="utf-8"
+        )
+    except OSError as e:
+        if e.errno != errno.EROFS:
+            raise
+        handler = RotatingFileHandler(
+            log_path(data_dir),
+            maxBytes=MAX_BYTES,
+            backupCount=OLD_FILES,
+            encoding="utf-8",
+            delay=True,
+        )
     handler.setFormatter(logging.Formatter(FORMAT))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -11,6 +11,7 @@ behind our back: the last data read or written is kept in memory and reads cost 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +58,18 @@ def encode(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# told of each write's outcome: None when it is on disk, else what stopped it
+Wrote = Callable[[BaseException | None], None]
+
+
 class AtomicJSONStorage(Storage):
     """One JSON file, replaced whole and fsync'd on every write."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, wrote: Wrote | None = None) -> None:
         self.path = Path(path)
         self._data: dict[str, Any] | None = None
         self._loaded = False
+        self._wrote = wrote
 
     def read(self) -> dict[str, Any] | None:
         if not self._loaded:
@@ -77,20 +83,25 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         try:
             write_atomic(self.path, encode(data))
-        except BaseException:
+        except BaseException as e:
             # TinyDB changed the dict we handed it; what is on disk is still the old contents
             self._data, self._loaded = None, False
+            if self._wrote is not None:
+                self._wrote(e)
             raise
         self._data, self._loaded = data, True
+        if self._wrote is not None:
+            self._wrote(None)
 
     def close(self) -> None:
         self._data, self._loaded = None, False
 
 
-def open_db(path: Path, data: dict[str, Any] | None = None) -> TinyDB:
+def open_db(path: Path, data: dict[str, Any] | None = None, wrote: Wrote | None = None) -> TinyDB:
     """A TinyDB on `path` with atomic, fsync'd writes. Reads the file now (DamagedFile if bad),
-    unless the caller hands in `data`, the file's contents it has just read."""
-    db = TinyDB(path, storage=AtomicJSONStorage)
+    unless the caller hands in `data`, the file's contents it has just read. `wrote` hears of
+    every write's outcome."""
+    db = TinyDB(path, storage=AtomicJSONStorage, wrote=wrote)
     storage = db.storage
     assert isinstance(storage, AtomicJSONStorage)
     if data is None:

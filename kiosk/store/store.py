@@ -12,7 +12,8 @@ API (everything returns plain values from kiosk/core/members.py):
     add_members(ms) (all or nothing, one write); save_member(m) (insert or replace by code)
     delete_member(code) -> bool
   visits (visits/YYYY-MM.json, one small file per month):
-    add_visit(v) (on disk, fsync'd, when it returns); add_visits(vs) (import, one write per month)
+    add_visit(v) (on disk, fsync'd, when it returns)
+    add_visits(vs) (import: its month files replaced together, all or none; kiosk/store/switch.py)
     record_check_in(result: CheckIn) -> Member | None   # visit + session taken: ONE write
     last_visit(code, kind=None) -> Visit | None; visit_count()     # from memory: instant
   history (reads month files: can take a while on a Pi, so call it from a worker in the kiosk):
@@ -70,10 +71,12 @@ from kiosk.store.documents import (
     visit_doc,
     visit_of,
 )
+from kiosk.store.files import StorageProblem, disk_problem, problem_of
 from kiosk.store.lock import DataDirLock
 from kiosk.store.log import log
-from kiosk.store.storage import DamagedFile, open_db, read_json_file
+from kiosk.store.storage import DamagedFile, encode, open_db, read_json_file
 from kiosk.store.summary import SUMMARY_FILE, MonthScan, Summary, scan_month
+from kiosk.store.switch import finish, replace_together
 
 if TYPE_CHECKING:
     from kiosk.store.bookings import Bookings
@@ -85,6 +88,7 @@ _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 _VISIT_ID_MONTH = re.compile(r"^(\d{4})(\d{2})\d{2}T")
 T = TypeVar("T")
 OPEN_MONTHS = 3  # month files kept in memory: this month, last month, one more
+ROOM_TO_SPARE = 64 * 1024  # free space beyond the files a check-in and closing rewrite
 
 
 class DuplicateMember(ValueError):
@@ -134,6 +138,9 @@ class Store:
         self._members_db: TinyDB | None = None
         self._screenings_db: TinyDB | None = None
         self.thaw_on_close = False  # open_store froze the heap this store is part of (gc.freeze)
+        # full or read-only: from the last write's outcome, or asked of the disk at opening
+        self.storage_problem: StorageProblem | None = None
+        self.storage_watch: Callable[[], None] | None = None  # called when that changes
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -162,15 +169,17 @@ class Store:
         return store
 
     def close(self) -> None:
-        if self._members_db is not None:
-            self._save_unsaved()
-        for db in self._dbs():
-            db.close()
-        self._month_dbs.clear()
-        self._lock.release()
-        if self.thaw_on_close:
-            self.thaw_on_close = False
-            gc.unfreeze()
+        try:
+            if self._members_db is not None:
+                self._catch_up_members("on closing")
+            for db in self._dbs():
+                db.close()
+            self._month_dbs.clear()
+        finally:
+            self._lock.release()
+            if self.thaw_on_close:
+                self.thaw_on_close = False
+                gc.unfreeze()
 
     def __enter__(self) -> Store:
         return self
@@ -189,10 +198,15 @@ class Store:
 
     def _load(self) -> None:
         started = time.perf_counter()
-        self.visits_dir.mkdir(exist_ok=True)
+        # Opening never needs to write (a full or read-only disk must not stop the kiosk):
+        # what it would tidy or write here is done when it can be, or at the next opening.
+        with contextlib.suppress(OSError):
+            self.visits_dir.mkdir(exist_ok=True)
         for stale in [*self.directory.glob(".*.tmp"), *self.visits_dir.glob(".*.tmp")]:
-            stale.unlink()  # a temp file a killed kiosk left: never renamed, so never data
-        self._members_db = open_db(self.directory / MEMBERS_FILE)
+            with contextlib.suppress(OSError):
+                stale.unlink()  # a temp file a killed kiosk left: never renamed, so never data
+        self._finish_import()
+        self._members_db = open_db(self.directory / MEMBERS_FILE, wrote=self._wrote)
         members, ids, codes, paid = self._members, self._member_ids, self._codes, self._charged
         for doc_id, (member, charged) in self._rows(
             self._members_db, self.directory / MEMBERS_FILE, member_of
@@ -201,15 +215,56 @@ class Store:
             members[code], ids[code], codes[_code_key(code)] = member, doc_id, code
             if charged:
                 paid.update(charged)
-        self._screenings_db = open_db(self.directory / SCREENINGS_FILE)
+        self._screenings_db = open_db(self.directory / SCREENINGS_FILE, wrote=self._wrote)
         for doc_id, screening in self._rows(
             self._screenings_db, self.directory / SCREENINGS_FILE, screening_of
         ):
             self._screenings[screening.member_code] = screening
             self._screening_ids[screening.member_code] = doc_id
         self._read_visits()
-        self._save_unsaved()
+        self.storage_problem = disk_problem(self.directory, self._room_needed())
+        self._catch_up_members("on opening")
         self.open_seconds = time.perf_counter() - started
+
+    def _finish_import(self) -> None:
+        """An import killed while switching month files: completed if it had switched (its
+        marker is on disk), else dropped; never left half. Renames only: a full disk can."""
+        try:
+            done = finish(self.directory)
+        except (OSError, ValueError) as e:  # read-only: the old files stay in force till then
+            log.warning("an import cut short could not be finished yet: %s", e)
+            return
+        if done:
+            log.warning("an import cut short (the process was killed) was %s", done)
+
+    def _room_needed(self) -> int:
+        """Free space a check-in and closing need: a new copy of this month's visits and of
+        the members file, each written beside the old one before it replaces it."""
+        months = self.months()
+        files = [self.directory / MEMBERS_FILE, *(self._month_path(m) for m in months[-1:])]
+        need = ROOM_TO_SPARE
+        for path in files:
+            with contextlib.suppress(OSError):
+                need += path.stat().st_size
+        return need
+
+    def _wrote(self, error: BaseException | None) -> None:
+        """Each data file write's outcome: a full or read-only disk is shown until one works."""
+        problem = None if error is None else problem_of(error)
+        if error is not None and problem is None:
+            return  # some other failure: it says nothing about the room on the disk
+        if problem is not self.storage_problem:
+            self.storage_problem = problem
+            if self.storage_watch is not None:
+                self.storage_watch()
+
+    def _catch_up_members(self, when: str) -> None:
+        """Write the packs check-ins moved on, if the disk lets us: until then they are counted
+        in memory, and from the visits files at the next opening, so nothing is lost."""
+        try:
+            self._save_unsaved()
+        except OSError as e:
+            log.warning("the members file could not be brought up to date %s: %s", when, e)
 
     def _read_visits(self) -> None:
         """Bring the summary up to date, read the months it does not cover, settle check-ins
@@ -271,7 +326,7 @@ class Store:
                 except BadDocument as e:
                     raise DamagedFile(path, f"visit {doc.get('id')!r}: {e}") from e
         if scan.month not in self._month_dbs:  # the check-ins to come write to it: keep it
-            self._month_dbs[scan.month] = open_db(path, scan.data)
+            self._month_dbs[scan.month] = open_db(path, scan.data, self._wrote)
             while len(self._month_dbs) > OPEN_MONTHS:
                 _, old = self._month_dbs.popitem(last=False)
                 old.close()
@@ -427,6 +482,8 @@ class Store:
 
     def months(self) -> list[str]:
         """Months with a visits file, oldest first ("2026-11")."""
+        if not self.visits_dir.is_dir():
+            return []  # a new data directory on a disk that could not be written
         found = (_MONTH_FILE.match(p.name) for p in self.visits_dir.iterdir())
         return sorted(f"{m[1]}-{m[2]}" for m in found if m)
 
@@ -436,7 +493,7 @@ class Store:
     def _month_db(self, month: str) -> TinyDB:
         db = self._month_dbs.get(month)
         if db is None:
-            db = open_db(self._month_path(month))
+            db = open_db(self._month_path(month), wrote=self._wrote)
             self._month_dbs[month] = db
             while len(self._month_dbs) > OPEN_MONTHS:
                 _, old = self._month_dbs.popitem(last=False)
@@ -513,16 +570,47 @@ class Store:
         self._insert_visits([visit])
 
     def add_visits(self, visits: Iterable[Visit]) -> None:
-        """Record many visits (an import): one write per month they fall in."""
-        self._insert_visits(list(visits))
+        """Record many visits (an import): every month file they fall in is replaced at once
+        (kiosk/store/switch.py), so a kill or a full disk leaves all of them or none."""
+        by_month = self._by_month(list(visits))
+        files: dict[str, bytes] = {}
+        for month, group in by_month.items():
+            path = self._month_path(month)
+            db = self._month_dbs.get(month)
+            data = dict((db.storage.read() if db is not None else read_json_file(path)) or {})
+            table = dict(data.get("_default") or {})
+            next_id = max((int(k) for k in table), default=0) + 1
+            for n, v in enumerate(group):
+                table[str(next_id + n)] = visit_doc(v)
+            data["_default"] = table
+            files[f"{VISITS_DIR}/{month}.json"] = encode(data)
+        if not files:
+            return
+        with contextlib.suppress(FileExistsError):
+            self.visits_dir.mkdir()
+        try:
+            replace_together(self.directory, files)
+        except BaseException as e:
+            self._wrote(e)
+            raise
+        self._wrote(None)
+        for month, group in by_month.items():
+            old = self._month_dbs.pop(month, None)
+            if old is not None:
+                old.close()  # read again when next needed: the file on disk is the new one
+            for v in group:
+                self._note_visit(v, month)
 
-    def _insert_visits(self, visits: list[Visit], *, charge: int = 0) -> None:
+    def _by_month(self, visits: list[Visit]) -> dict[str, list[Visit]]:
         by_month: dict[str, list[Visit]] = defaultdict(list)
         for v in visits:
             if v.at.tzinfo is None or v.at.utcoffset() is None:
                 raise ValueError(f"visit {v.id}: its time needs a time zone (use clock.now())")
             by_month[month_of(v.at.date())].append(v)
-        for month, group in sorted(by_month.items()):
+        return dict(sorted(by_month.items()))
+
+    def _insert_visits(self, visits: list[Visit], *, charge: int = 0) -> None:
+        for month, group in self._by_month(visits).items():
             self._visits_table(month).insert_multiple([visit_doc(v, charge) for v in group])
             for v in group:
                 self._note_visit(v, month)
@@ -544,6 +632,14 @@ class Store:
         visit = result.visit
         if visit is None:
             return None
+        try:
+            return self._record(result, visit)
+        except Exception as e:
+            # refused on screen (the client is sent to staff); staff find why in kiosk.log
+            log.error("check-in of %s (visit %s) not saved: %s", result.member_code, visit.id, e)
+            raise
+
+    def _record(self, result: CheckIn, visit: Visit) -> Member | None:
         member = self.member(result.member_code)
         if member is None:
             raise KeyError(f"no member {result.member_code}")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from kiosk.core.clock import Clock
@@ -44,6 +45,10 @@ ACTIVITY = (
     events.MouseScrollUp,
     events.Paste,
 )
+
+
+class StorageChanged(Message):
+    """The store found the disk full or read-only, or writable again (Store.storage_watch)."""
 
 
 class KioskApp(LockedDownApp):
@@ -111,6 +116,8 @@ class KioskApp(LockedDownApp):
 
         self.type_ahead.resume()
         self.keys_taken()
+        self.store.storage_watch = self._storage_changed  # may be called from a worker thread
+        self.show_storage()
         self.day_end = DayEnd(self)  # no-shows at closing time, and at start-up for days before
         self.day_end.start()
 
@@ -209,3 +216,24 @@ class KioskApp(LockedDownApp):
             if len(self.screen_stack) <= 1:
                 break
             self.pop_screen()
+
+    def _storage_changed(self) -> None:
+        self.post_message(StorageChanged())  # post_message is Textual's thread-safe call
+
+    def on_storage_changed(self, message: StorageChanged) -> None:
+        self.show_storage()
+
+    def storage_text(self) -> str:
+        """What the front desk says while the store cannot write ("Storage full - see staff",
+        or read-only; kiosk/store/files.py StorageProblem); empty when all is well."""
+        store: Store | None = getattr(self, "store", None)  # None until the store is open
+        problem = store.storage_problem if store is not None else None
+        return f"Storage {problem.value} - see staff" if problem else ""
+
+    def show_storage(self) -> None:
+        """The front desk says when the data directory is full or read-only, so clients see
+        staff rather than trust a check-in that cannot be saved."""
+        text = self.storage_text()
+        for screen in self.screen_stack:
+            if isinstance(screen, FrontDeskScreen):
+                screen.show_storage_problem(text)

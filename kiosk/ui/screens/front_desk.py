@@ -167,6 +167,8 @@ class FrontDeskScreen(Screen[None]):
                 # the time, large, where the column has room: readable across the studio
                 yield BigCountdown(small_text=False, id="big-clock")
             yield self.codes  # empty, at its size: the codes come after the first frame
+        # the data directory cannot be written: said to whoever stands here (App.show_storage)
+        yield Static("", id="storage-problem", markup=False)
         with Widget(id="hint-bar"):
             yield Static(HINT, id="hint", markup=False)
             yield WarmupButton(" Warm-up ", id="warmup", markup=False)
@@ -312,6 +314,13 @@ class FrontDeskScreen(Screen[None]):
         # below the text the codes are centred; beside it they keep a gap from the text
         left = (screen_width - 2 - width) // 2 if a.stacked else GAP_COLUMNS
         codes.styles.margin = (GAP_ROWS if a.stacked else 0, 0, 0, left)
+
+    def show_storage_problem(self, text: str) -> None:
+        """Say that check-ins may not be saved ("Storage full - see staff"); "" hides it."""
+        line = self.query_one("#storage-problem", Static)
+        if str(line.content) != text:
+            line.update(text)
+            line.display = bool(text)
 
     # --- input ----------------------------------------------------------------------------
 

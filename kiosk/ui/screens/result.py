@@ -70,6 +70,8 @@ class ResultScreen(IdleScreen):
                 yield Static(view.greeting, markup=False, id="greeting")
             for n, line in enumerate(view.lines):
                 yield Static(line, markup=False, classes="line", id=f"line-{n}")
+            if view.outcome is Outcome.NOT_SAVED and (why := self.kiosk.storage_text()):
+                yield Static(f"{why}.", markup=False, classes="line", id="storage")
             if view.prep:
                 with Vertical(id="prep"):
                     yield Static(view.prep_title, markup=False, id="prep-title")
