@@ -264,3 +264,31 @@ def test_deep_summary_and_erased_list_do_not_stop_the_kiosk(data_dir: Path) -> N
         assert store.visit_count() == 3
     assert warnings == []
     assert contents(data_dir)["members"]
+
+
+def test_a_deep_backup_manifest_or_restore_plan_is_damage(data_dir: Path) -> None:
+    fill(data_dir)
+    good = make_backup(data_dir, NOW - timedelta(days=1), keep=5)
+    newest = make_backup(data_dir, NOW - timedelta(hours=1), keep=5)
+    (newest / "MANIFEST.json").write_bytes(DEEP)
+    stage = data_dir / ".restore-2026-11-23T0900"
+    stage.mkdir()
+    (stage / "PLAN.json").write_bytes(DEEP)
+    (data_dir / "screenings.json").write_bytes(b"")
+    store, warnings = open_store(data_dir, NOW)
+    store.close()
+    assert not stage.exists()  # a restore cut short before its plan: nothing was swapped
+    [warning] = warnings
+    assert "restored from the backup of 22 Nov 2026 10:00" in warning
+    assert good.exists() and newest.exists()  # never deleted, only not used
+
+
+def test_a_deep_bookings_file_is_left_unused_with_a_warning(data_dir: Path) -> None:
+    from kiosk.store.bookings import Bookings
+
+    folder = data_dir / "bookings"
+    folder.mkdir()
+    (folder / "kiosk.json").write_bytes(DEEP)
+    bookings = Bookings(data_dir)
+    assert bookings.own() == []
+    assert "kiosk.json is damaged (nested deeper than the kiosk writes)" in bookings.warnings[0]

@@ -182,6 +182,8 @@ def read_manifest(backup: Path) -> Manifest:
         files = {str(k): Entry(int(v["size"]), str(v["sha256"])) for k, v in data["files"].items()}
     except FileNotFoundError:
         raise BadBackup(f"{backup}: not a backup (no {MANIFEST})") from None
+    except RecursionError:
+        raise BadBackup(f"{backup.name}: its {MANIFEST} is damaged ({NESTED_TOO_DEEP})") from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise BadBackup(f"{backup.name}: its {MANIFEST} is damaged ({e})") from None
     for rel in files:
@@ -421,7 +423,7 @@ def finish_restore(data_dir: Path) -> str | None:
     for stage in sorted(Path(data_dir).glob(f"{_STAGE_PREFIX}*")):
         try:
             plan = json.loads((stage / _STAGE_PLAN).read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             shutil.rmtree(stage, ignore_errors=True)
             continue
         _finish(data_dir, stage, plan)
