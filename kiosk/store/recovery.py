@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.store.aside import aside_path, set_aside_records
 from kiosk.store.backup import (
     DAMAGED_DIR,
     BadBackup,
@@ -37,7 +37,7 @@ from kiosk.store.files import fsync_dir, write_atomic
 from kiosk.store.lock import DataDirLock
 from kiosk.store.privacy import erase_again
 from kiosk.store.reconcile import reconcile_warning
-from kiosk.store.storage import DamagedFile, DamagedRecords, decode_json_file, encode
+from kiosk.store.storage import DamagedFile, DamagedRecords
 from kiosk.store.store import Store
 
 MAX_REPAIRS = 100  # far more than the data files times the backups of any real studio
@@ -170,57 +170,25 @@ def _set_aside_records(
     lock = DataDirLock(data_dir)
     lock.acquire()
     try:
-        path = data_dir / rel
-        try:
-            data = decode_json_file(path, path.read_bytes())
-        except (OSError, DamagedFile):
-            data = {}
-        table = data.get("_default", {})
-        moved = {
-            k: {"why": why, "record": table[k]} for k, why in damaged.bad.items() if k in table
-        }
-        if not moved:  # not the file the store read a moment ago: repair the whole file
-            lock.release()
-            return _repair(data_dir, damaged, now, tried)
-        aside = _aside_path(data_dir, f"{rel.replace('/', '-')}.{stamp(now)}", ".records.json")
-        kept = {"file": rel, "moved": now.isoformat(), "records": moved}
-        try:
-            aside.parent.mkdir(mode=0o700, exist_ok=True)
-            try:
-                raw = json.dumps(kept, ensure_ascii=False, indent=1).encode()
-            except (RecursionError, ValueError):
-                # a record nested too deep to write out: keep the whole file as it was instead
-                raw = path.read_bytes()
-                aside = aside.with_name(aside.name.removesuffix(".records.json"))
-            write_atomic(aside, raw)  # kept first: a cut after this leaves them twice, not lost
-            for key in moved:
-                del table[key]
-            write_atomic(path, encode(data))
-        except OSError as e:
-            raise CannotStart(
-                f"{damaged} Its bad records could not be moved aside ({e.strerror or e}), so "
-                "the kiosk cannot start. Restore a backup with `kiosk restore`, or ask for help."
-            ) from None
-        n = len(moved)
-        why = damaged.bad[next(iter(moved))] + (f"; and {n - 1} more" if n > 1 else "")
-        return (
-            f"{file_title(rel)} had {n} record{'' if n == 1 else 's'} the kiosk cannot read "
-            f"({why}). {'It was' if n == 1 else 'They were'} moved aside and kept in "
-            f"damaged/{aside.name}, so {_lost_with(rel, n)}; the rest of the file is in use. "
-            "Ask for help to put them right."
-        )
+        done = set_aside_records(data_dir, rel, "_default", damaged.bad, stamp(now))
+    except OSError as e:
+        raise CannotStart(
+            f"{damaged} Its bad records could not be moved aside ({e.strerror or e}), so "
+            "the kiosk cannot start. Restore a backup with `kiosk restore`, or ask for help."
+        ) from None
     finally:
         lock.release()
-
-
-def _aside_path(data_dir: Path, base: str, suffix: str = "") -> Path:
-    """A name in data/damaged/ not yet taken: base, base-2, ... (then the suffix)."""
-    aside_dir = data_dir / DAMAGED_DIR
-    target, n = aside_dir / f"{base}{suffix}", 1
-    while target.exists():
-        n += 1
-        target = aside_dir / f"{base}-{n}{suffix}"
-    return target
+    if done is None:  # not the file the store read a moment ago: repair the whole file
+        return _repair(data_dir, damaged, now, tried)
+    aside, moved = done
+    n = len(moved)
+    why = next(iter(moved.values())) + (f"; and {n - 1} more" if n > 1 else "")
+    return (
+        f"{file_title(rel)} had {n} record{'' if n == 1 else 's'} the kiosk cannot read "
+        f"({why}). {'It was' if n == 1 else 'They were'} moved aside and kept in "
+        f"damaged/{aside.name}, so {_lost_with(rel, n)}; the rest of the file is in use. "
+        "Ask for help to put them right."
+    )
 
 
 def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str, set[str]]) -> str:
@@ -282,7 +250,7 @@ def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str
 def _move_aside(data_dir: Path, rel: str, now: datetime, damaged: DamagedFile) -> Path:
     """data/damaged/<name>.<time>: never deleted, so nothing is lost by recovering."""
     aside_dir = data_dir / DAMAGED_DIR
-    target = _aside_path(data_dir, f"{rel.replace('/', '-')}.{stamp(now)}")
+    target = aside_path(data_dir, f"{rel.replace('/', '-')}.{stamp(now)}")
     try:
         aside_dir.mkdir(mode=0o700, exist_ok=True)
         os.rename(data_dir / rel, target)
