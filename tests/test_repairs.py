@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.core.members import Member, Screening, Visit
+from kiosk.core.checkin import Attempt, Outcome
+from kiosk.core.members import Member, PackKind, Screening, Visit
 from kiosk.store import Store
 from kiosk.store.backup import make_backup, restore_backup, verify_backup
 from kiosk.store.privacy import purge_old_screenings
@@ -292,3 +293,53 @@ def test_a_deep_bookings_file_is_left_unused_with_a_warning(data_dir: Path) -> N
     bookings = Bookings(data_dir)
     assert bookings.own() == []
     assert "kiosk.json is damaged (nested deeper than the kiosk writes)" in bookings.warnings[0]
+
+
+# -- refused check-ins (attempts.json): the same promise ---------------------------------------
+
+
+def refused(code: str, hour: int) -> Attempt:
+    at = NOW.replace(hour=hour)
+    return Attempt(f"a-{code}-{hour}", code, at, PackKind.EMS, Outcome.NO_PACK, ("no pack",))
+
+
+def test_a_bad_refused_check_in_is_moved_aside_and_staff_told(data_dir: Path) -> None:
+    from kiosk.store.attempts import ATTEMPTS_FILE, Attempts
+
+    fill(data_dir)
+    attempts = Attempts(data_dir)
+    attempts.add(refused("FT-SARAH2", 8))
+    attempts.add(refused("FT-TOMAS3", 9))
+    path = data_dir / ATTEMPTS_FILE
+    data = json.loads(path.read_bytes())
+    data["attempts"]["1"]["outcome"] = "zap"
+    path.write_text(json.dumps(data))
+    store, warnings = open_store(data_dir, NOW)
+    with store:
+        assert [a.member_code for a in Attempts(data_dir).all()] == ["FT-TOMAS3"]
+    [warning] = warnings
+    assert warning.startswith("The refused check-ins file had 1 record(s) the kiosk cannot read")
+    [kept] = aside_names(data_dir)
+    assert f"damaged/{kept}" in warning
+    assert "zap" in (data_dir / "damaged" / kept).read_text()
+
+
+def test_a_damaged_refused_check_ins_file_that_cannot_be_moved_is_never_written_over(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from kiosk.store.attempts import ATTEMPTS_FILE, Attempts
+
+    path = data_dir / ATTEMPTS_FILE
+    path.write_bytes(b'{"attempts": {"1": ')
+
+    def read_only(src: Any, dst: Any) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    attempts = Attempts(data_dir)
+    assert "could not be moved aside" in attempts.warnings[0]
+    with pytest.raises(OSError, match="could not be moved aside"):
+        attempts.add(refused("FT-SARAH2", 8))
+    assert path.read_bytes() == b'{"attempts": {"1": '

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.store.aside import aside_path, set_aside_records
+from kiosk.store.attempts import attempts_for
 from kiosk.store.backup import (
     DAMAGED_DIR,
     BadBackup,
@@ -138,6 +139,7 @@ def _open_store(data_dir: Path, now: datetime) -> tuple[Store, list[str]]:
             )
         if orphans := reconcile_warning(store):
             warnings.append(orphans)
+        warnings += attempts_for(store).warnings  # refused check-ins: bad ones set aside
         return store, warnings
     raise CannotStart(
         f"The data directory {data_dir} still has damaged files after {MAX_REPAIRS} repairs. "
