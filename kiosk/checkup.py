@@ -155,6 +155,26 @@ def backups(directory: Path, now: datetime) -> Finding:
     return Finding("backups", text)
 
 
+def screenings_to_reconcile(directory: Path) -> list[Finding]:
+    """Health screenings whose member is not in the members file (after a repair), by code."""
+    from kiosk.store.reconcile import screenings_without_member
+    from kiosk.store.storage import DamagedFile
+
+    topic = "health screenings"
+    try:
+        found = screenings_without_member(directory)
+    except DamagedFile as e:
+        return [Finding(topic, f"cannot tell: {e.reason}; the kiosk repairs it when it starts")]
+    if not found:
+        return []
+    listed = ", ".join(f"{s.member_code} (taken {s.taken:%d/%m/%Y})" for s in found)
+    text = (
+        f"{len(found)} kept with no member in the members file: {listed}. Re-enter the member, "
+        "or erase with `kiosk members erase CODE`"
+    )
+    return [Finding(topic, text, Level.WARNING)]
+
+
 def _age(age: timedelta) -> str:
     hours = int(age.total_seconds() // 3600)
     if hours < 1:

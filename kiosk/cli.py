@@ -144,6 +144,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         if data.is_dir():
             findings += [checkup.backups(data, SystemClock().now()), checkup.staff_pin(data)]
+            findings += checkup.screenings_to_reconcile(data)
     except OSError as e:
         findings.append(checkup.Finding("data directory", f"cannot read it: {e}", WARNING))
     drawn = checkup.characters_drawn(content)

@@ -187,13 +187,14 @@ def test_verification_catches_a_corrupted_backup(data_dir: Path) -> None:
     assert not list(data_dir.glob("damaged-or-replaced-*"))  # nothing was moved
 
 
-def test_verification_catches_a_missing_file_and_bad_records(data_dir: Path) -> None:
+def test_verification_catches_a_missing_file_not_a_bad_record(data_dir: Path) -> None:
     fill(data_dir)
     made = make_backup(data_dir, NOW, keep=5)
     (made / "screenings.json").unlink()
     with pytest.raises(BadBackup, match=re.escape("screenings.json: it is missing")):
         verify_backup(made)
-    # valid JSON whose records the store could not read, with a manifest to match
+    # valid JSON whose record the store could not read, with a manifest to match: restored
+    # all the same (the kiosk moves that record aside when it starts)
     other = make_backup(data_dir, NOW + timedelta(hours=1), keep=5)
     bad = b'{"_default": {"1": {"code": 5}}}'
     (other / "members.json").write_bytes(bad)
@@ -203,7 +204,12 @@ def test_verification_catches_a_missing_file_and_bad_records(data_dir: Path) -> 
         "sha256": backup_module._sha(bad),
     }
     (other / MANIFEST).write_text(json.dumps(manifest))
-    with pytest.raises(BadBackup, match=re.escape("members.json: record 1")):
+    verify_backup(other)
+    # but a copy that is not a table of records at all is refused
+    (other / "members.json").write_bytes(b"[]")
+    manifest["files"]["members.json"] = {"size": 2, "sha256": backup_module._sha(b"[]")}
+    (other / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(BadBackup, match=re.escape("members.json: not a table of records")):
         verify_backup(other)
 
 

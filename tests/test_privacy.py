@@ -117,10 +117,10 @@ def test_purge_by_retention_as_time_passes(data_dir: Path) -> None:
             ("FT-VISIT1", date(2020, 1, 1)),  # old screening, but visited Jan 2025
             ("FT-JOINS2", date(2025, 6, 1)),  # never visited: counts from joining
             ("FT-NODAT3", date(2025, 3, 1)),  # no join date: counts from the screening
-            ("FT-GONE44", date(2026, 11, 1)),  # member erased by hand: no purpose left
+            ("FT-GONE44", date(2026, 11, 1)),  # no member (lost by a repair?): kept, aged too
         ):
             store.save_screening(Screening(code, taken, clock.now(), {"pacemaker": False}))
-        assert purge_old_screenings(store, clock.now().date(), 24) == 1  # the orphan only
+        assert purge_old_screenings(store, clock.now().date(), 24) == 0
         clock.set(datetime(2027, 1, 10, 10, tzinfo=LONDON))  # 24 months after the visit
         assert purge_old_screenings(store, clock.now().date(), 24) == 0  # not older yet
         clock.set(datetime(2027, 1, 11, 10, tzinfo=LONDON))
@@ -131,6 +131,9 @@ def test_purge_by_retention_as_time_passes(data_dir: Path) -> None:
         assert store.screening("FT-NODAT3") is None
         assert store.screening("FT-JOINS2") is not None
         assert purge_old_screenings(store, clock.now().date(), 12) == 1  # a shorter retention
+        assert [s.member_code for s in store.screenings()] == ["FT-GONE44"]
+        clock.set(datetime(2028, 11, 2, 10, tzinfo=LONDON))  # 24 months after its screening
+        assert purge_old_screenings(store, clock.now().date(), 24) == 1
         assert store.screenings() == []
         assert store.member_count() == 3  # members themselves are kept
         with pytest.raises(ValueError):

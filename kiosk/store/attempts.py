@@ -15,7 +15,6 @@ API:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import weakref
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from typing import Any
 
 from kiosk.core.checkin import Attempt, Outcome
 from kiosk.core.members import PackKind
+from kiosk.store.aside import aside_path, set_aside_records
 from kiosk.store.backup import DAMAGED_DIR
 from kiosk.store.documents import BadDocument
 from kiosk.store.files import write_atomic
@@ -71,25 +71,63 @@ class Attempts:
 
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / ATTEMPTS_FILE
+        self.warnings: list[str] = []  # what was set aside on reading, for staff
+        self._unread = False  # damaged, and could not be moved aside: never written over
         self._all: list[Attempt] = self._read()
 
     def _read(self) -> list[Attempt]:
         try:
             data = read_json_file(self.path) or {}
-            return [attempt_of(doc) for doc in data.get(TABLE, {}).values()]
-        except (DamagedFile, BadDocument) as e:
+            table = data.get(TABLE, {})
+            if not isinstance(table, dict):
+                raise DamagedFile(self.path, "not a table of records")
+        except DamagedFile as e:
             # only follow-up notes: set the file aside and carry on with none
-            log.warning("attempts: %s is damaged (%s); set aside, starting again", self.path, e)
-            self._set_aside()
+            self._warn(f"The refused check-ins file was damaged ({e.reason})", self._set_aside())
             return []
+        found, bad = [], {}
+        for key, doc in table.items():
+            try:
+                found.append(attempt_of(doc))
+            except (BadDocument, TypeError, AttributeError, ValueError) as e:
+                bad[str(key)] = str(e)
+        if bad:  # the others stay in use; the bad ones go aside with why
+            try:
+                done = set_aside_records(self.path.parent, ATTEMPTS_FILE, TABLE, bad, _now())
+            except OSError as e:
+                log.warning("attempts: bad records could not be moved aside: %s", e)
+                done, self._unread = None, True
+            first = next(iter(bad.items()))
+            self._warn(
+                f"The refused check-ins file had {len(bad)} record(s) the kiosk cannot read "
+                f"(record {first[0]}: {first[1]})",
+                done[0] if done else None,
+            )
+        return found
 
-    def _set_aside(self) -> None:
-        aside = self.path.parent / DAMAGED_DIR
-        with contextlib.suppress(OSError):
-            aside.mkdir(exist_ok=True)
-            os.replace(self.path, aside / f"{ATTEMPTS_FILE}.{os.getpid()}")
+    def _warn(self, what: str, aside: Path | None) -> None:
+        if aside is not None:
+            where = f"kept in {DAMAGED_DIR}/{aside.name}"
+        else:
+            where = "it could not be moved aside, so no refused check-in is saved until it is"
+        message = f"{what}; {where}."
+        log.warning("attempts: %s", message)
+        self.warnings.append(message)
+
+    def _set_aside(self) -> Path | None:
+        """The damaged file to data/damaged/; None (and never written over) if it cannot be."""
+        aside = aside_path(self.path.parent, f"{ATTEMPTS_FILE}.{_now()}")
+        try:
+            aside.parent.mkdir(exist_ok=True)
+            os.replace(self.path, aside)
+        except OSError:
+            self._unread = True
+            return None
+        return aside
 
     def _write(self, attempts: list[Attempt]) -> None:
+        if self._unread:  # writing now would lose what could not be moved aside
+            raise OSError(f"{self.path} is damaged and could not be moved aside")
         table = {str(n): attempt_doc(a) for n, a in enumerate(attempts, 1)}
         write_atomic(self.path, encode({TABLE: table}))
         self._all = attempts
@@ -117,6 +155,11 @@ class Attempts:
 
 
 _OPEN: weakref.WeakKeyDictionary[Store, Attempts] = weakref.WeakKeyDictionary()
+
+
+def _now() -> str:
+    """What tells set-aside files apart (no clock is handed in here): the process."""
+    return str(os.getpid())
 
 
 def attempts_for(store: Store) -> Attempts:

@@ -34,12 +34,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.store.documents import BadDocument, member_of, screening_of, visit_of
 from kiosk.store.files import fsync_dir, write_atomic
 from kiosk.store.lock import LOCK_NAME, DataDirLock
 from kiosk.store.pin import PIN_FILE, TRIES_FILE
 from kiosk.store.privacy import ERASED_FILE
-from kiosk.store.storage import DamagedFile, read_json_file
+from kiosk.store.storage import NESTED_TOO_DEEP, DamagedFile, decode_json_file
 from kiosk.store.summary import SUMMARY_FILE
 
 BACKUPS_DIR = "backups"
@@ -125,33 +124,19 @@ def data_files(data_dir: Path) -> list[str]:
     return sorted(found, key=lambda p: (p not in first, p.startswith("visits/"), p))
 
 
-def _store_parser(rel: str) -> Any:
-    """How the store reads each record of this file; None for a file the store does not own."""
-    if rel == "members.json":
-        return member_of
-    if rel == "screenings.json":
-        return screening_of
-    if rel.startswith("visits/") and rel.endswith(".json"):
-        return visit_of
-    return None
-
-
-def _check_records(rel: str, data: dict[str, Any]) -> None:
-    """Parse each record of a store file the way the store will (BadDocument if one is bad)."""
-    parse = _store_parser(rel)
-    for table in data.values():
-        for key, doc in table.items():
-            try:
-                parse(doc)
-            except (BadDocument, TypeError, AttributeError) as e:
-                raise BadDocument(f"record {key}: {e}") from e
+def _store_file(rel: str) -> bool:
+    """A file the store reads as a table of records."""
+    return rel in ("members.json", "screenings.json") or (
+        rel.startswith("visits/") and rel.endswith(".json")
+    )
 
 
 def check_file(path: Path, rel: str, entry: Entry | None = None) -> str | None:
     """Why this copy of a data file is not good, or None when it is.
 
-    A copy is good when it matches its manifest entry (if given) and, for JSON, parses to
-    records the store can read.
+    A copy is good when it matches its manifest entry (if given) and, for JSON, parses (for the
+    store's files, to a table of records). Records are not checked one by one: a bad one never
+    stops a backup or a restore, the kiosk moves it aside when it starts (kiosk/store/recovery.py).
     """
     try:
         raw = path.read_bytes()
@@ -161,19 +146,18 @@ def check_file(path: Path, rel: str, entry: Entry | None = None) -> str | None:
         return f"it cannot be read ({e.strerror or e})"
     if entry is not None and (len(raw) != entry.size or _sha(raw) != entry.sha256):
         return "it does not match the manifest (changed or damaged since the backup)"
-    if _store_parser(rel) is not None:
+    if _store_file(rel):
         try:
-            data = read_json_file(path)
-            _check_records(rel, data or {})
+            decode_json_file(path, raw)
         except DamagedFile as e:
             return e.reason
-        except BadDocument as e:
-            return str(e)
     elif path.suffix == ".json":  # e.g. the PIN: JSON of its own shape
         try:
             json.loads(raw)
         except (UnicodeDecodeError, ValueError) as e:
             return f"not valid JSON: {e}"
+        except RecursionError:
+            return NESTED_TOO_DEEP
     return None
 
 
@@ -198,6 +182,8 @@ def read_manifest(backup: Path) -> Manifest:
         files = {str(k): Entry(int(v["size"]), str(v["sha256"])) for k, v in data["files"].items()}
     except FileNotFoundError:
         raise BadBackup(f"{backup}: not a backup (no {MANIFEST})") from None
+    except RecursionError:
+        raise BadBackup(f"{backup.name}: its {MANIFEST} is damaged ({NESTED_TOO_DEEP})") from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise BadBackup(f"{backup.name}: its {MANIFEST} is damaged ({e})") from None
     for rel in files:
@@ -437,7 +423,7 @@ def finish_restore(data_dir: Path) -> str | None:
     for stage in sorted(Path(data_dir).glob(f"{_STAGE_PREFIX}*")):
         try:
             plan = json.loads((stage / _STAGE_PLAN).read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             shutil.rmtree(stage, ignore_errors=True)
             continue
         _finish(data_dir, stage, plan)

@@ -56,7 +56,7 @@ from kiosk.core.members import Member, PackKind
 from kiosk.core.studio import BookingPolicy
 from kiosk.store.documents import member_of
 from kiosk.store.files import write_atomic
-from kiosk.store.storage import DamagedFile, read_json_file
+from kiosk.store.storage import NESTED_TOO_DEEP, DamagedFile, read_json_file
 
 if TYPE_CHECKING:
     import urllib.request
@@ -445,6 +445,8 @@ def _read_json(path: Path) -> dict[str, Any]:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise DamagedFile(path, f"not valid JSON: {e}") from e
+    except RecursionError:
+        raise DamagedFile(path, NESTED_TOO_DEEP) from None
     if not isinstance(data, dict):
         raise DamagedFile(path, "not a JSON object")
     return data

@@ -84,7 +84,7 @@ def erased_codes(data_dir: Path) -> list[str]:
     """Codes of the members erased from this kiosk (erased.json; unreadable counts as none)."""
     try:
         codes = json.loads((data_dir / ERASED_FILE).read_bytes()).get("codes", [])
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return []
     return [c for c in codes if isinstance(c, str) and c] if isinstance(codes, list) else []
 
@@ -143,16 +143,13 @@ def last_seen(store: Store, screening: Screening) -> date:
 def purge_old_screenings(store: Store, today: date, months: int) -> int:
     """Delete screenings of members not seen for more than `months` months; returns how many.
 
-    A screening whose member no longer exists is deleted too: it has no purpose left.
+    A screening whose member is not in the members file is kept like any other: a repair may
+    have brought back a members file without them (staff reconcile it, kiosk/store/reconcile.py).
     """
     if months < 1:
         raise ValueError("keep screenings for at least one month")
     cutoff = months_before(today, months)
-    old = [
-        s.member_code
-        for s in store.screenings()
-        if store.member(s.member_code) is None or last_seen(store, s) < cutoff
-    ]
+    old = [s.member_code for s in store.screenings() if last_seen(store, s) < cutoff]
     for code in old:
         store.delete_screening(code)
     return len(old)

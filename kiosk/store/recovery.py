@@ -7,6 +7,11 @@ what happened and what may be missing. Each repair either uses up a backup or em
 so the loop always ends; it gives up (CannotStart) only when a damaged file cannot even be
 moved aside, when nothing the kiosk could do would help. Members erased before and brought back
 by a restored backup are erased again (kiosk/store/privacy.py).
+
+A file that is whole but holds records the store cannot read (an unknown flag, a wrong type)
+keeps its good records: only the bad ones are moved to data/damaged/<file>.<time>.records.json,
+each with why. Nothing is deleted by a repair. Health screenings whose member the repair lost
+are kept, and staff are told to reconcile them (kiosk/store/reconcile.py).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.store.aside import aside_path, set_aside_records
+from kiosk.store.attempts import attempts_for
 from kiosk.store.backup import (
     DAMAGED_DIR,
     BadBackup,
@@ -30,7 +37,8 @@ from kiosk.store.backup import (
 from kiosk.store.files import fsync_dir, write_atomic
 from kiosk.store.lock import DataDirLock
 from kiosk.store.privacy import erase_again
-from kiosk.store.storage import DamagedFile
+from kiosk.store.reconcile import reconcile_warning
+from kiosk.store.storage import DamagedFile, DamagedRecords
 from kiosk.store.store import Store
 
 MAX_REPAIRS = 100  # far more than the data files times the backups of any real studio
@@ -113,6 +121,9 @@ def _open_store(data_dir: Path, now: datetime) -> tuple[Store, list[str]]:
     for _ in range(MAX_REPAIRS):
         try:
             store = Store.open(data_dir)
+        except DamagedRecords as damaged:
+            warnings.append(_set_aside_records(data_dir, damaged, now, tried))
+            continue
         except DamagedFile as damaged:
             warnings.append(_repair(data_dir, damaged, now, tried))
             continue
@@ -126,6 +137,9 @@ def _open_store(data_dir: Path, now: datetime) -> tuple[Store, list[str]]:
                 f"{len(again)} member(s) erased before were back in the data (an older backup "
                 "was restored) and have been erased again."
             )
+        if orphans := reconcile_warning(store):
+            warnings.append(orphans)
+        warnings += attempts_for(store).warnings  # refused check-ins: bad ones set aside
         return store, warnings
     raise CannotStart(
         f"The data directory {data_dir} still has damaged files after {MAX_REPAIRS} repairs. "
@@ -133,12 +147,55 @@ def _open_store(data_dir: Path, now: datetime) -> tuple[Store, list[str]]:
     )
 
 
-def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str, set[str]]) -> str:
-    """Move the damaged file aside and put back a good copy if a backup has one; say what."""
+def _relative(data_dir: Path, damaged: DamagedFile) -> str:
     try:
-        rel = Path(damaged.path).resolve().relative_to(data_dir.resolve()).as_posix()
+        return Path(damaged.path).resolve().relative_to(data_dir.resolve()).as_posix()
     except ValueError:
         raise CannotStart(f"{damaged} It is outside the data directory {data_dir}.") from None
+
+
+def _lost_with(rel: str, n: int) -> str:
+    if rel == "members.json":
+        return f"{'that member is' if n == 1 else 'those members are'} missing until re-entered"
+    if rel == "screenings.json":
+        return f"{'that screening is' if n == 1 else 'those screenings are'} missing"
+    if rel.startswith("visits/"):
+        return f"{'that visit is' if n == 1 else 'those visits are'} not counted"
+    return "they are not used"
+
+
+def _set_aside_records(
+    data_dir: Path, damaged: DamagedRecords, now: datetime, tried: dict[str, set[str]]
+) -> str:
+    """Move the bad records of a whole file aside, keep its good ones; say what."""
+    rel = _relative(data_dir, damaged)
+    lock = DataDirLock(data_dir)
+    lock.acquire()
+    try:
+        done = set_aside_records(data_dir, rel, "_default", damaged.bad, stamp(now))
+    except OSError as e:
+        raise CannotStart(
+            f"{damaged} Its bad records could not be moved aside ({e.strerror or e}), so "
+            "the kiosk cannot start. Restore a backup with `kiosk restore`, or ask for help."
+        ) from None
+    finally:
+        lock.release()
+    if done is None:  # not the file the store read a moment ago: repair the whole file
+        return _repair(data_dir, damaged, now, tried)
+    aside, moved = done
+    n = len(moved)
+    why = next(iter(moved.values())) + (f"; and {n - 1} more" if n > 1 else "")
+    return (
+        f"{file_title(rel)} had {n} record{'' if n == 1 else 's'} the kiosk cannot read "
+        f"({why}). {'It was' if n == 1 else 'They were'} moved aside and kept in "
+        f"damaged/{aside.name}, so {_lost_with(rel, n)}; the rest of the file is in use. "
+        "Ask for help to put them right."
+    )
+
+
+def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str, set[str]]) -> str:
+    """Move the damaged file aside and put back a good copy if a backup has one; say what."""
+    rel = _relative(data_dir, damaged)
     lock = DataDirLock(data_dir)
     lock.acquire()
     try:
@@ -158,10 +215,10 @@ def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str
                 entry = manifest.files.get(rel)
                 if entry is None:
                     continue
-                # The copy is the one make_backup checked record by record when it made the
-                # backup if it matches the manifest; the store's open parses it again anyway, and
-                # a copy it still refuses sends the loop on to the next backup. (Parsing it here
-                # too made recovering the members file cost two opens.)
+                # The copy is the one make_backup checked when it made the backup if it
+                # matches the manifest; the store's open parses it again anyway, and a copy it
+                # still refuses sends the loop on to the next backup (one with bad records
+                # has them moved aside). (Parsing it here too made recovery cost two opens.)
                 try:
                     raw = (backup / rel).read_bytes()
                 except FileNotFoundError:
@@ -195,11 +252,7 @@ def _repair(data_dir: Path, damaged: DamagedFile, now: datetime, tried: dict[str
 def _move_aside(data_dir: Path, rel: str, now: datetime, damaged: DamagedFile) -> Path:
     """data/damaged/<name>.<time>: never deleted, so nothing is lost by recovering."""
     aside_dir = data_dir / DAMAGED_DIR
-    base = f"{rel.replace('/', '-')}.{stamp(now)}"
-    target, n = aside_dir / base, 1
-    while target.exists():
-        n += 1
-        target = aside_dir / f"{base}-{n}"
+    target = aside_path(data_dir, f"{rel.replace('/', '-')}.{stamp(now)}")
     try:
         aside_dir.mkdir(mode=0o700, exist_ok=True)
         os.rename(data_dir / rel, target)

@@ -30,6 +30,19 @@ class DamagedFile(Exception):
         super().__init__(f"The data file {path} is damaged ({reason}).")
 
 
+class DamagedRecords(DamagedFile):
+    """Some records of a data file the store cannot read; the file itself and its other
+    records are good. `bad` maps each bad record's key in the file's table to why."""
+
+    def __init__(self, path: Path, bad: dict[str, str]) -> None:
+        self.bad = bad
+        (key, why), more = next(iter(bad.items())), len(bad) - 1
+        super().__init__(path, f"record {key}: {why}" + (f", and {more} more" if more else ""))
+
+
+NESTED_TOO_DEEP = "nested deeper than the kiosk writes"
+
+
 def read_json_file(path: Path) -> dict[str, Any] | None:
     """A data file's contents; None when it does not exist yet; DamagedFile when unreadable."""
     try:
@@ -49,6 +62,9 @@ def decode_json_file(path: Path, raw: bytes) -> dict[str, Any]:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise DamagedFile(path, f"not valid JSON: {e}") from e
+    except RecursionError:
+        # the kiosk's files are a few levels deep: thousands of "[" are damage, not data
+        raise DamagedFile(path, NESTED_TOO_DEEP) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DamagedFile(path, "not a table of records")
     return data

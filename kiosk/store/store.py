@@ -74,7 +74,7 @@ from kiosk.store.documents import (
 from kiosk.store.files import StorageProblem, disk_problem, problem_of
 from kiosk.store.lock import DataDirLock
 from kiosk.store.log import log
-from kiosk.store.storage import DamagedFile, encode, open_db, read_json_file
+from kiosk.store.storage import DamagedFile, DamagedRecords, encode, open_db, read_json_file
 from kiosk.store.summary import SUMMARY_FILE, MonthScan, Summary, scan_month
 from kiosk.store.switch import finish, replace_together
 
@@ -363,7 +363,8 @@ class Store:
         self._unsaved.clear()
 
     def _rows(self, db: TinyDB, path: Path, parse: Callable[[Any], T]) -> Iterator[tuple[int, T]]:
-        """Each document id of the file's table with its parsed value; DamagedFile if one is bad.
+        """Each document id of the file's table with its parsed value; after the last good one,
+        DamagedRecords naming every bad one (start-up moves them aside: kiosk/store/recovery.py).
 
         Parses the table TinyDB holds in memory, without copying each document first."""
         table = (db.storage.read() or {}).get(db.default_table_name, {})
@@ -371,11 +372,14 @@ class Store:
             ids = [int(key) for key in table]
         except (TypeError, ValueError) as e:
             raise DamagedFile(path, "not a table of records") from e
+        bad: dict[str, str] = {}
         for doc_id, doc in zip(ids, table.values(), strict=True):
             try:
                 yield doc_id, parse(doc)
-            except (BadDocument, TypeError, AttributeError) as e:
-                raise DamagedFile(path, f"record {doc_id}: {e}") from e
+            except (BadDocument, TypeError, AttributeError, ValueError) as e:
+                bad[str(doc_id)] = str(e)
+        if bad:
+            raise DamagedRecords(path, bad)
 
     # -- members ---------------------------------------------------------------------------
 
@@ -517,8 +521,11 @@ class Store:
         for key, doc in docs:
             try:
                 yield visit_of(doc)
-            except (BadDocument, TypeError, AttributeError) as e:
-                raise DamagedFile(self._month_path(month), f"record {key}: {e}") from e
+            except (BadDocument, TypeError, AttributeError, ValueError) as e:
+                # start-up moved every bad record aside: this one came since, behind the
+                # kiosk's back. Staff screens and exports go on without it; the next start
+                # moves it aside and tells staff.
+                log.warning("%s: record %s left out: %s", self._month_path(month), key, e)
 
     def _month_visits(self, month: str, code: str | None = None) -> list[Visit]:
         """A month's visits (only this member's when `code` is given)."""

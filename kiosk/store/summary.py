@@ -42,10 +42,10 @@ from typing import Any
 
 from kiosk.store.documents import BadDocument, visit_of
 from kiosk.store.files import write_atomic
-from kiosk.store.storage import DamagedFile, decode_json_file
+from kiosk.store.storage import DamagedFile, DamagedRecords, decode_json_file
 
 SUMMARY_FILE = "visits-summary.json"
-VERSION = 2
+VERSION = 3  # 3: every record of the months covered was checked when scanned
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within one clock tick
 
 # a member's latest visit of one kind: (time, visit id, raw visit document, month)
@@ -103,8 +103,8 @@ def merge(into: Kinds, entries: Iterable[Entry]) -> None:
 def scan_month(path: Path, month: str) -> MonthScan | None:
     """Read one month file: its fingerprint, count, each member's latest visits, its charges.
 
-    Only the fields the summary needs are read (the latest visits are parsed in full by the
-    caller), so reading years of months takes a moment. None when the file is gone.
+    Every record is checked as the store reads it: DamagedRecords naming the bad ones. None
+    when the file is gone.
     """
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -128,35 +128,41 @@ def scan_month(path: Path, month: str) -> MonthScan | None:
     if steady:
         scan.print.stat = trusted_print(after)
     latest, charges, seen = scan.latest, scan.charges, scan.seen
-    try:
-        for doc in table.values():
-            at = datetime.fromisoformat(doc["at"])
-            code, kind, vid = doc["member_code"], doc["kind"], doc["id"]
-            if not isinstance(code, str) or not isinstance(vid, str):
-                raise TypeError("member_code or id is not text")
+    bad: dict[str, str] = {}
+    for key, doc in table.items():
+        # every record is read as the store reads it, so that no odd one (an unknown flag, a
+        # wrong type) passes start-up to trip a staff screen later; bad ones are named at the
+        # end, all of them, for start-up to move aside (kiosk/store/recovery.py)
+        try:
+            visit = visit_of(doc)
+            kind = doc["kind"]  # the summary keys latest visits by the kind as written
             charge = doc.get("charge")
             if charge:
                 pack_id = doc["pack_id"]
                 if not isinstance(charge, int) or not isinstance(pack_id, str):
                     raise TypeError("charge or pack_id of the wrong type")
-                charges.setdefault(pack_id, {}).setdefault(code, []).append(charge)
-            if not code:
-                continue
-            seen[code, vid] = doc
-            kinds = latest.get(code)
-            if kinds is None:
-                kinds = latest[code] = {}
-            entry = (at, vid, doc, month)
-            for key in (kind, None):
-                held = kinds.get(key)
-                if held is None or (at, vid) > held[:2]:
-                    kinds[key] = entry
-    except KeyError as e:
-        raise DamagedFile(path, f"a visit has no {e.args[0]}") from e
-    except ValueError as e:
-        raise DamagedFile(path, f"a visit's time is not a date and time ({e})") from e
-    except (TypeError, AttributeError) as e:
-        raise DamagedFile(path, f"a visit is not as the kiosk writes them ({e})") from e
+        except KeyError as e:
+            bad[key] = f"a visit has no {e.args[0]}"
+            continue
+        except (BadDocument, TypeError, ValueError, AttributeError) as e:
+            bad[key] = f"a visit is not as the kiosk writes them ({e})"
+            continue
+        at, code, vid = visit.at, visit.member_code, visit.id
+        if charge:
+            charges.setdefault(pack_id, {}).setdefault(code, []).append(charge)
+        if not code:
+            continue
+        seen[code, vid] = doc
+        kinds = latest.get(code)
+        if kinds is None:
+            kinds = latest[code] = {}
+        entry = (at, vid, doc, month)
+        for k in (kind, None):
+            held = kinds.get(k)
+            if held is None or (at, vid) > held[:2]:
+                kinds[k] = entry
+    if bad:
+        raise DamagedRecords(path, bad)
     return scan
 
 
@@ -228,7 +234,15 @@ class Summary:
                 return None
             summary._lines = [raw[first : -len(_END) - 1]]  # split when first needed
             summary._members = None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
+        except (
+            OSError,
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            IndexError,
+            RecursionError,
+        ):
             return None  # only a cache: anything wrong with it means "read the months again"
         return summary
 
