@@ -4,11 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench check stress clean
+# Every dependency, direct or not, pinned with its hashes (for Python 3.11 on any platform: the
+# Pi is linux aarch64), so two installs a month apart run the same code. `make lock` refreshes
+# both files after a change to the dependencies in pyproject.toml.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+UV_VERSION := 0.13.9
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint bench check stress lock clean
+
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -37,5 +46,13 @@ bench: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kiosk check
 
+lock:
+	test -x .venv-lock/bin/uv || { $(PYTHON) -m venv .venv-lock && \
+		.venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	.venv-lock/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+		--generate-hashes --quiet -o $(LOCK)
+	.venv-lock/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --quiet -o $(DEV_LOCK)
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock *.egg-info .pytest_cache .mypy_cache .ruff_cache
