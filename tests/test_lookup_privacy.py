@@ -35,7 +35,7 @@ from kiosk.core.registration import CODE_ALPHABET
 from .conftest import LONDON
 
 # the most common names given in England and Wales over the last decades (ONS), and surnames
-FIRST = (
+FIRST_NAMES = (
     "Oliver George Harry Jack Jacob Noah Charlie Muhammad Thomas Oscar William James Leo "
     "Alfie Henry Joshua Freddie Archie Ethan Isaac Alexander Joseph Edward Samuel Max Daniel "
     "Arthur Lucas Mohammed Logan Theo Harrison Benjamin Mason Sebastian Finley Adam Dylan "
@@ -44,8 +44,8 @@ FIRST = (
     "Charlotte Freya Scarlett Daisy Chloe Alice Sienna Ruby Florence Matilda Evelyn Emma Hannah "
     "Sarah Laura Rebecca Rachel Lucy Amy Claire Nicola Helen Katie Lauren Megan Zoë Niamh "
     "Siobhán Aoife Priya Aisha Fatima Zara Maria Anna Julia Karen Susan Elizabeth Victoria"
-).split()
-LAST = (
+)
+LAST_NAMES = (
     "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans "
     "Walker White Roberts Green Hall Wood Jackson Clarke Patel Khan Lewis James Phillips Mason "
     "Mitchell Rose Davis Rodriguez Cox Alexander Morgan Moore Martin Price Allen Scott Hughes "
@@ -53,7 +53,9 @@ LAST = (
     "O'Neill Kelly Campbell Stewart Anderson MacDonald Reid Murray Singh Ali Ahmed Hussain "
     "Begum Shah Nowak Kowalski Müller Bell Shaw Lloyd Ellis Griffiths Owen Fox Webb Marshall "
     "Chapman Dixon Palmer Mills Holmes Barnes Knight Lloyd Butler Russell Fisher Stevens Gray"
-).split()
+)
+FIRST = FIRST_NAMES.split()
+LAST = LAST_NAMES.split()
 MEMBERS = 2000
 _START = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 
@@ -105,7 +107,8 @@ def first_and_initial(rng: random.Random) -> tuple[str, str]:
 
 
 def full_common_name(rng: random.Random) -> tuple[str, str]:
-    return f"{weighted(rng, FIRST)} {weighted(rng, LAST)}", rng.choice(["123", "000", digits(rng, 3)])
+    guess = rng.choice(["123", "000", digits(rng, 3)])
+    return f"{weighted(rng, FIRST)} {weighted(rng, LAST)}", guess
 
 
 def common_name_alone(rng: random.Random) -> tuple[str, str]:
@@ -166,9 +169,7 @@ class Attack:
         self.clock.advance(3.0)  # typing takes a few seconds; it only helps the attacker
         reply = self._patiently(lambda: self.desk.query(query, self.clock.monotonic()))
         if reply.step is Step.ASK_DIGITS:
-            reply = self._patiently(
-                lambda: self.desk.answer(query, secret, self.clock.monotonic())
-            )
+            reply = self._patiently(lambda: self.desk.answer(query, secret, self.clock.monotonic()))
         self.note(reply)
 
     def _patiently(self, ask: Callable[[], Reply]) -> Reply:

@@ -7,9 +7,10 @@ The look-up answers only a question that a member can answer and a stranger cann
     for the last 3 digits of their phone, and only a name and digits that fit one member pick
     them. The question comes for any name, known or not, so it tells nothing.
 Nothing is listed while a client types. A miss says only "not found", never which part was
-wrong. Misses slow the desk down: after FREE_MISSES, each miss makes the next try wait longer (FIRST_WAIT doubled
-each time, up to LONGEST_WAIT), and the misses wear off with time (one every FORGIVE_SECONDS),
-not with a check-in, so a card of one's own cannot reset it. A scanned card is never slowed.
+wrong. Misses slow the desk down: after FREE_MISSES, each miss makes the next try wait longer
+(FIRST_WAIT doubled each time, up to LONGEST_WAIT), and misses wear off with time (one every
+FORGIVE_SECONDS), not with a check-in, so a card of one's own cannot reset them. A scanned card
+is never slowed down.
 
 Pure: the caller passes the monotonic time, so tests move a FakeClock instead of waiting.
 """
