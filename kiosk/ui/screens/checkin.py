@@ -296,6 +296,7 @@ class LookupScreen(IdleScreen):
     def _answer(self, reply: Reply, name: str) -> None:
         hint = self.query_one("#hint", Static)
         step = reply.step
+        self.query_one("#wait").display = False  # shown again below if still waiting
         if step is Step.PICK and reply.code is not None:
             self._pick(reply.code)
         elif step is Step.CHOOSE:
