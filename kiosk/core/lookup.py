@@ -109,11 +109,17 @@ def name_fits(typed: str, name: str) -> bool:
     """Every typed word fits a different word of the folded `name`, in any order."""
     words = fold(typed[:QUERY_MAX]).split()[:4]
     parts = name.split()
+    single = len(parts)
     parts += [a + b for a, b in itertools.pairwise(parts)]  # "oneil" is "O'Neil"
     if not words or len(words) > len(parts):
         return False
+    # the last typed word may be half typed, but not half of two words run together
     fits = [
-        {j for j, part in enumerate(parts) if _word_fits(w, part, last=n == len(words) - 1)}
+        {
+            j
+            for j, part in enumerate(parts)
+            if _word_fits(w, part, last=n == len(words) - 1 and j < single)
+        }
         for n, w in enumerate(words)
     ]
     return any(
