@@ -114,3 +114,17 @@ async def test_the_attacker_at_the_screen_learns_almost_nothing(
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "the desk")
     assert len(revealed) + picked <= 5  # 25 queries (the goal is 20 for 100)
+
+
+async def test_backspace_in_the_empty_digits_goes_back_to_the_name(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = KioskApp(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"pia x", "enter", "6", "backspace")
+        screen = on_look_up(app)
+        assert screen.asking == "pia x"  # the digit went, the question stays
+        await pilot.press("backspace", "backspace", "p", "enter", *PIA.phone[-3:], "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+        assert len(members_store.visits_of(PIA.code)) == 1
+        assert app.desk_guard.misses == 0  # mending the name cost nothing

@@ -56,7 +56,7 @@ HELP = (
 )
 ASK_DIGITS = (
     f"To keep your details private, please type the last {SECRET_DIGITS} digits "
-    "of your phone number, then press Enter."
+    "of your phone number, then press Enter. (Backspace: back to your name.)"
 )
 NO_PHONE = "No phone number with us? Please ask your trainer to check you in."
 NOT_FOUND_TEXT = (
@@ -98,6 +98,11 @@ class DeskInput(Input):
             event.prevent_default()
             event.stop()
             self.screen.entered(self)
+        elif event.key == BACKSPACE and self.id == "digits" and not self.value:
+            event.prevent_default()  # nothing left to delete: back to the name, to mend it
+            event.stop()
+            if isinstance(self.screen, LookupScreen):
+                self.screen.back_to_name()
 
 
 class LookupScreen(IdleScreen):
@@ -138,7 +143,10 @@ class LookupScreen(IdleScreen):
         with Vertical(classes="kiosk-form", id="lookup"):
             yield Static("Check in", id="title", markup=False)
             yield Static(HELP, id="help", markup=False)
-            yield DeskInput(id="query", placeholder="Phone digits, or your name")
+            # back in the box after a miss, the client mends what they typed: nothing selected
+            yield DeskInput(
+                id="query", placeholder="Phone digits, or your name", select_on_focus=False
+            )
             with Vertical(id="ask-digits"):
                 yield Static(ASK_DIGITS, id="ask-digits-text", markup=False)
                 yield DeskInput(
@@ -147,6 +155,7 @@ class LookupScreen(IdleScreen):
                     max_length=SECRET_DIGITS,
                     restrict=r"[0-9]*",
                     placeholder=f"Last {SECRET_DIGITS} digits",
+                    select_on_focus=False,
                 )
                 yield Static(NO_PHONE, id="no-phone", markup=False)
             matches = OptionList(id="matches")
@@ -258,6 +267,12 @@ class LookupScreen(IdleScreen):
         digits = self.query_one("#digits", Input)
         digits.value = ""
         self.set_focus(digits)  # now: keys after this Enter go to the digits
+
+    def back_to_name(self) -> None:
+        """Backspace in the empty digits box: the name can be mended, nothing was looked up."""
+        self._stop_asking()
+        self._answered_for = None
+        self._typing(self.query_one("#query", Input).value)
 
     def _stop_asking(self) -> None:
         self.asking = None
