@@ -7,7 +7,16 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.lookup import MAX_MATCHES, Match, MemberIndex, fold, redact
+from kiosk.core.lookup import (
+    MAX_MATCHES,
+    Match,
+    MemberIndex,
+    fold,
+    greeting,
+    name_fits,
+    redact,
+    specific_name,
+)
 from kiosk.core.members import Member
 
 SARAH = Member("FT-7K3Q9M", "Sarah", "Kent", "+447700900121")
@@ -161,3 +170,36 @@ def test_hostile_names_index_and_redact_safely(first: str, last: str) -> None:
     assert not any(ord(c) < 32 or ord(c) == 127 for c in label)
     assert index.by_code("FT-HOST22") == "FT-HOST22"
     index.search(first)
+
+
+def test_desk_phone_needs_five_digits_or_the_whole_number() -> None:
+    assert INDEX.by_phone("0121") == []  # 4 digits: a fifth of all members would share them
+    assert INDEX.by_phone("00121") == [Match("FT-7K3Q9M", "Sarah K.")]
+    assert [m.code for m in INDEX.by_phone("07700 900121")] == ["FT-7K3Q9M"]
+    assert [m.code for m in INDEX.by_phone("+33 6 12 34 56 78")] == ["M1003"]
+    assert INDEX.by_phone("sarah") == [] and INDEX.by_phone("99999") == []
+
+
+def test_desk_name_and_last_three_digits() -> None:
+    assert INDEX.by_name_and_digits("sarah k", "121") == [Match("FT-7K3Q9M", "Sarah K.")]
+    assert INDEX.by_name_and_digits("kent sara", "121")[0].code == "FT-7K3Q9M"  # order, typo
+    assert INDEX.by_name_and_digits("zoe adams", "222")[0].code == "FT-ZZ4AA2"  # accents
+    assert INDEX.by_name_and_digits("james oneil", "678")[0].code == "M1003"
+    assert INDEX.by_name_and_digits("sarah k", "122") == []  # wrong digits
+    assert INDEX.by_name_and_digits("sarah j", "121") == []  # wrong initial
+    assert INDEX.by_name_and_digits("sarah", "121") == []  # a first name alone is too little
+    assert INDEX.by_name_and_digits("sarah k", "21") == []
+
+
+def test_specific_names_and_fitting() -> None:
+    assert specific_name("Sarah K") and specific_name("s kent")
+    assert not specific_name("sarah") and not specific_name("s k") and not specific_name("")
+    assert name_fits("sar ke", "sarah kent")  # the last word may be half typed
+    assert not name_fits("tom kent", "sarah kent")
+    assert not name_fits("sarah sarah", "sarah kent")  # one typed word per name word
+
+
+def test_greeting_is_a_first_name_and_an_initial() -> None:
+    assert greeting(SARAH) == "Sarah K."
+    assert greeting(Member("X1", "Ann", "", "")) == "Ann"
+    assert "\x1b" not in greeting(Member("X2", "Eve\x1b[31m", "\u202eSmith", ""))

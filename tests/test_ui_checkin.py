@@ -35,8 +35,10 @@ from tests.ui_checkin_helpers import (
     ZOE,
     Bells,
     add_members,
+    by_phone,
     count_writes,
     disk_full,
+    last_digits,
     member,
     pack,
     readiness_keys,
@@ -78,19 +80,25 @@ async def test_first_key_opens_look_up_with_it(
         assert app.screen.query_one("#query", Input).value == "sa"
 
 
-async def test_nothing_listed_before_three_then_at_most_five_redacted(
+async def test_nothing_listed_for_a_name_then_the_last_digits_are_asked(
     content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await look_up(app, pilot, "sa")
+        await look_up(app, pilot, "sarah k")
         options = app.screen.query_one("#matches", OptionList)
         assert options.option_count == 0 and not options.display
-        await pilot.press("r")
-        assert 1 <= options.option_count <= 5
-        shown = str(options.get_option_at_index(0).prompt)
-        assert shown == "Sarah K. · phone ending 21"
-        assert "Kent" not in shown and "900121" not in shown
+        assert "first letter of your surname, then Enter" in screen_text(app)
+        await pilot.press("enter")
+        digits = app.screen.query_one("#digits", Input)
+        assert digits.has_focus and digits.password  # dots for a bystander
+        assert "please type the last 3 digits" in screen_text(app)
+        assert "ask your trainer" in screen_text(app)  # for a member without a phone
+        assert "Sarah" not in screen_text(app) and options.option_count == 0
+        await pilot.press(*last_digits(SARAH), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+        assert "Sarah, before your EMS session" in screen_text(app)
 
 
 async def test_name_typo_and_accent_then_enter_checks_in_pt(
@@ -99,7 +107,7 @@ async def test_name_typo_and_accent_then_enter_checks_in_pt(
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(app, pilot, "zoe adams")
-        await pilot.press("enter")
+        await pilot.press("enter", *last_digits(ZOE), "enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionKindScreen)  # PT and Pilates both left
         await pilot.press("1")
@@ -113,18 +121,53 @@ async def test_name_typo_and_accent_then_enter_checks_in_pt(
         assert [p.sessions_left for p in after.packs] == [2, 6]
 
 
-async def test_phone_digits_and_arrow_keys_pick(
+async def test_five_phone_digits_and_enter_check_in_with_six_key_presses(
     content: Content, members_store: Store, clock: FakeClock
 ) -> None:
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await look_up(app, pilot, "0900666")
-        options = app.screen.query_one("#matches", OptionList)
-        assert options.option_count == 1
-        await pilot.press("down", "up", "enter")
+        keys = by_phone(PIA)
+        assert len(keys) == 6
+        await pilot.press(*keys)
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
         assert "1 session left on your Pilates pack." in screen_text(app)
+
+
+async def test_four_digits_are_too_few_and_list_nobody(
+    content: Content, members_store: Store, clock: FakeClock
+) -> None:
+    app = make_app(content, members_store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, "0666")
+        await pilot.press("enter")
+        assert isinstance(app.screen, LookupScreen)
+        assert "at least the last 5 digits" in screen_text(app)
+        assert app.screen.query_one("#matches", OptionList).option_count == 0
+        assert "NOT FOUND" not in screen_text(app)
+
+
+FAMILY = (
+    member("M2001", "Helen", "Shared", "+447700900777", pack(PackKind.PT, 4)),
+    member("M2002", "Harry", "Shared", "+447700900777", pack(PackKind.PT, 4)),
+)
+
+
+async def test_a_family_on_one_phone_chooses_with_arrow_keys(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    add_members(store, *FAMILY)
+    app = make_app(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(app, pilot, "00777")
+        await pilot.press("enter")
+        options = app.screen.query_one("#matches", OptionList)
+        shown = [str(options.get_option_at_index(n).prompt) for n in range(2)]
+        assert shown == ["Helen S.", "Harry S."]  # first names only: no surname, no digits
+        await pilot.press("down", "up", "down", "enter")
+        await pilot.pause()
+        assert outcome(app) is Outcome.CHECKED_IN
+        assert "Welcome, Harry." in screen_text(app)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
@@ -236,7 +279,7 @@ async def test_not_found_after_enter_offers_registration(
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         bells = Bells(app)
-        await look_up(app, pilot, "qqqqxx")
+        await look_up(app, pilot, "99999")
         assert "NOT FOUND" not in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
@@ -332,20 +375,25 @@ async def test_a_name_typed_ahead_at_the_front_desk_with_enter_is_found(
         for char in "pia pil":
             app.post_message(events.Key("space" if char == " " else char, char))
         app.post_message(events.Key("enter", "\r"))
+        for char in last_digits(PIA):  # arrive before the look-up has asked for them
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
         await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN
 
 
-async def test_a_match_can_be_picked_by_click(
-    content: Content, members_store: Store, clock: FakeClock
+async def test_a_family_member_can_be_picked_by_click(
+    content: Content, store: Store, clock: FakeClock
 ) -> None:
-    app = make_app(content, members_store, clock)
+    add_members(store, *FAMILY)
+    app = make_app(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await look_up(app, pilot, "pia p")
+        await look_up(app, pilot, "07700 900777")  # the whole number works too
+        await pilot.press("enter")
         await pilot.click("#matches", offset=(4, 1))
         await pilot.pause()
         assert outcome(app) is Outcome.CHECKED_IN
-        assert len(members_store.visits_of(PIA.code)) == 1
+        assert len(store.visits_of(FAMILY[0].code)) == 1
 
 
 async def test_a_check_in_shown_as_done_is_on_disk_in_one_write(
@@ -462,7 +510,7 @@ async def test_not_found_goes_back_by_itself_after_result_seconds(
     app = make_app(content, members_store, clock)
     seconds = content.studio.result_seconds
     async with app.run_test(size=(80, 24)) as pilot:
-        await look_up(app, pilot, "qqqqxx")
+        await look_up(app, pilot, "99999")
         await pilot.press("enter")
         await pilot.pause()
         assert "NOT FOUND" in screen_text(app)
@@ -503,9 +551,10 @@ async def test_no_scroll_bars_on_the_check_in_screens(
     members_store.add_visit(Visit("old", SARAH.code, before, PackKind.EMS, None))
     app = make_app(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await look_up(app, pilot, "sar")
+        await look_up(app, pilot, "sarah k")
         assert_no_scroll_bars(app)
-        await pilot.press("q", "q", "enter")
+        await pilot.press("enter", "9", "9", "9", "enter")
+        assert "NOT FOUND" in screen_text(app)
         assert_no_scroll_bars(app)
         await pilot.press("escape")
         await look_up(app, pilot, SARAH.code)
@@ -576,6 +625,9 @@ async def test_keys_typed_while_the_look_up_opens_are_kept_with_their_edits(
             app.post_message(events.Key(key, char))
         for char in " pil":
             app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("enter", "\r"))
+        for char in last_digits(PIA):
+            app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", "\r"))
         await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN

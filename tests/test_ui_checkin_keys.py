@@ -27,6 +27,7 @@ from tests.ui_checkin_helpers import (
     SARAH,
     ZOE,
     add_members,
+    by_name,
     readiness_keys,
     screen_text,
 )
@@ -57,7 +58,7 @@ async def test_a_scan_on_the_session_choice_checks_the_scanned_member_in(
 ) -> None:
     app = KioskApp(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"zoe adams", "enter")
+        await pilot.press(*by_name("zoe adams", ZOE))
         assert isinstance(app.screen, SessionKindScreen)
         assert "Zoë" in screen_text(app)
         scan(app, PIA.code)  # "M1006": its "1" must not choose Zoë's first session

@@ -12,7 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 import kiosk.store.files as files
+from kiosk.core.lookup import DESK_PHONE_DIGITS, SECRET_DIGITS
 from kiosk.core.members import Member, Pack, PackKind
+from kiosk.core.phone import digits_of
 from kiosk.core.screening import READINESS_QUESTIONS
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
@@ -107,3 +109,18 @@ def count_writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr("kiosk.store.storage.write_atomic", spy)
     return written
+
+
+def last_digits(m: Member) -> str:
+    """What only the member knows: the last 3 digits of their phone."""
+    return digits_of(m.phone)[-SECRET_DIGITS:]
+
+
+def by_name(name: str, m: Member) -> tuple[str, ...]:
+    """The keys that check `m` in by name: the name, Enter, the phone's last 3 digits, Enter."""
+    return (*name, "enter", *last_digits(m), "enter")
+
+
+def by_phone(m: Member) -> tuple[str, ...]:
+    """The keys that check `m` in by phone: the last 5 digits and Enter (6 key presses)."""
+    return (*digits_of(m.phone)[-DESK_PHONE_DIGITS:], "enter")

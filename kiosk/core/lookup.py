@@ -4,13 +4,18 @@ API:
     index = MemberIndex(store.members())       # once; build a new one when members change
     index.by_code(text) -> str | None           # exact member code (a scanner types it + Enter)
     index.starts_code(text) -> bool             # the start of some member code (a scan under way)
-    index.search(text) -> list[Match]           # at most 5, each Match(code, label), best first
-    redact(member) -> str                       # "Sarah K. · phone ending 21"
+    index.search(text) -> list[Match]           # staff: at most 5, best first, tolerant
+    index.by_phone(text) -> list[Match]         # desk: the last 5+ digits, or a whole number
+    index.by_name_and_digits(name, digits)      # desk: a name and the phone's last 3 digits
+    specific_name(text) -> bool                 # a whole first name and a surname letter
+    redact(member) -> str                       # "Sarah K. · phone ending 21" (staff's search)
+    greeting(member) -> str                     # "Sarah K." (the desk's choice on a shared phone)
 
-What the public side may see is only ever `Match.label`: a first name, a last initial and the
-last two phone digits. Nothing is found before 3 characters. A name is matched tolerantly
-(accents folded, typos and word order forgiven, via rapidfuzz); digits match the end of a phone
-number (4 or more) or a whole number; a member code matches exactly, without fuzziness.
+The front desk (kiosk/core/desk_guard.py) never lists members while a client types: a name finds
+someone only together with the last 3 digits of their phone, and digits alone need the last 5
+(a random guess hits about 2 % of 2,000 members, 4 digits would hit 20 %). A name is matched
+tolerantly (accents folded, typos and word order forgiven, via rapidfuzz); a member code matches
+exactly, without fuzziness.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ from kiosk.core.phone import digits_of, normalise_phone
 
 MIN_CHARS = 3  # nothing is shown for fewer typed characters
 MAX_MATCHES = 5
-MIN_PHONE_DIGITS = 4
+MIN_PHONE_DIGITS = 4  # staff's search: the end of a phone number
+DESK_PHONE_DIGITS = 5  # the front desk: digits alone (5 and Enter: 6 key presses)
+SECRET_DIGITS = 3  # the last digits of the phone, asked after a name
 QUERY_MAX = 60  # no name is longer; a 10 kB paste is cut, not searched
 WORD_CUTOFF = 75.0  # rapidfuzz ratio (0-100) a typed word must reach against a name's word
 LABEL_NAME_MAX = 24
 
-_PHONE_TYPING = re.compile(r"[0-9+()\-. ]+")
+PHONE_TYPING = re.compile(r"[0-9+()\-. ]+")
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,55 @@ def redact(member: Member) -> str:
     return f"{name} · phone ending {digits[-2:]}" if len(digits) >= 2 else name
 
 
+def greeting(member: Member) -> str:
+    """A member as the desk may show them once the phone is known: "Sarah K."."""
+    first = plain(member.first_name, LABEL_NAME_MAX) or "Member"
+    last = plain(member.last_name, LABEL_NAME_MAX)
+    return f"{first} {last[0]}." if last else first
+
+
+def specific_name(text: str) -> bool:
+    """Whether `text` names someone well enough to ask for their digits: two words at least
+    (a first name and a surname, or its first letter), one of them two letters or more."""
+    words = fold(text[:QUERY_MAX]).split()
+    return len(words) >= 2 and any(len(w) >= 2 and not w.isdigit() for w in words)
+
+
+def _word_fits(typed: str, word: str, *, last: bool) -> bool:
+    """One typed word against one word of a name: a letter is an initial, a longer word is
+    forgiven typos, and the last typed word may be the start of the name's word."""
+    from rapidfuzz import fuzz
+
+    if len(typed) == 1:
+        return word.startswith(typed)
+    if fuzz.ratio(typed, word) >= WORD_CUTOFF:
+        return True
+    return last and fuzz.ratio(typed, word[: len(typed)]) >= WORD_CUTOFF
+
+
+def name_fits(typed: str, name: str) -> bool:
+    """Every typed word fits a different word of the folded `name`, in any order."""
+    words = fold(typed[:QUERY_MAX]).split()[:4]
+    parts = name.split()
+    single = len(parts)
+    parts += [a + b for a, b in itertools.pairwise(parts)]  # "oneil" is "O'Neil"
+    if not words or len(words) > len(parts):
+        return False
+    # the last typed word may be half typed, but not half of two words run together
+    fits = [
+        {
+            j
+            for j, part in enumerate(parts)
+            if _word_fits(w, part, last=n == len(words) - 1 and j < single)
+        }
+        for n, w in enumerate(words)
+    ]
+    return any(
+        all(j in fit for j, fit in zip(choice, fits, strict=True))
+        for choice in itertools.permutations(range(len(parts)), len(words))
+    )
+
+
 class MemberIndex:
     """Members prepared once for searching, so a keystroke costs one fuzzy pass and no set-up.
 
@@ -107,6 +163,10 @@ class MemberIndex:
         self._by_last4: dict[str, list[int]] = defaultdict(list)
         for i, digits in enumerate(self._phones):
             self._by_last4[digits[-MIN_PHONE_DIGITS:]].append(i)
+        self._by_last3: dict[str, list[int]] = defaultdict(list)
+        for i, digits in enumerate(self._phones):
+            if len(digits) >= SECRET_DIGITS:
+                self._by_last3[digits[-SECRET_DIGITS:]].append(i)
         self._e164: dict[str, list[int]] = defaultdict(list)
         for i, m in enumerate(self._members):
             self._e164[m.phone].append(i)
@@ -140,7 +200,7 @@ class MemberIndex:
         code = self.by_code(text)
         if code is not None:
             return [self._match(self._codes[code_key(code)])]
-        if _PHONE_TYPING.fullmatch(text):
+        if PHONE_TYPING.fullmatch(text):
             return self._by_phone(text)[:limit]
         query = fold(text)
         if len(query) < MIN_CHARS:
@@ -197,3 +257,31 @@ class MemberIndex:
         tail = digits[1:] if digits.startswith("0") and len(digits) > 6 else digits
         near = self._by_last4.get(tail[-MIN_PHONE_DIGITS:], [])
         return [self._match(i) for i in near if self._phones[i].endswith(tail)]
+
+    # -- the front desk: nobody is shown before the client has shown they know the phone --
+
+    def _greet(self, i: int) -> Match:
+        return Match(self._members[i].code, greeting(self._members[i]))
+
+    def by_phone(self, text: str) -> list[Match]:
+        """Members whose phone is `text` (a whole number) or ends with its 5 or more digits;
+        [] for fewer digits. Several only when they share one phone (a family)."""
+        text = text[:QUERY_MAX].strip()
+        if not PHONE_TYPING.fullmatch(text):
+            return []
+        full = normalise_phone(text)
+        if full is not None and full in self._e164:
+            return [self._greet(i) for i in self._e164[full]]
+        digits = digits_of(text)
+        if len(digits) < DESK_PHONE_DIGITS:
+            return []
+        tail = digits[1:] if digits.startswith("0") and len(digits) > 6 else digits
+        near = self._by_last4.get(tail[-MIN_PHONE_DIGITS:], [])
+        return [self._greet(i) for i in near if self._phones[i].endswith(tail)]
+
+    def by_name_and_digits(self, name: str, digits: str) -> list[Match]:
+        """Members called `name` whose phone ends with `digits` (exactly the last 3)."""
+        if not (len(digits) == SECRET_DIGITS and digits.isdigit()) or not specific_name(name):
+            return []
+        near = self._by_last3.get(digits, [])
+        return [self._greet(i) for i in near if name_fits(name, self._names[i])]

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
+from kiosk.core.desk_guard import DeskGuard
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.ui import messages
 from kiosk.ui.lockdown import LockedDownApp
@@ -73,6 +74,8 @@ class KioskApp(LockedDownApp):
         self.warnings = list(warnings)  # start-up warnings for staff (e.g. a restored file)
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)
+        # the look-up's slow-down after many misses: kept here, so leaving the look-up keeps it
+        self.desk_guard = DeskGuard()
         self.start_error: BaseException | None = None  # the store could not be opened
         self._opener: StoreOpener | None = None
         if callable(store):

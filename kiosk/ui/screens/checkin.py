@@ -1,14 +1,17 @@
 """Check-in: the private look-up, the session choice, the EMS readiness check, then the result.
 
-The look-up shows nothing before 3 characters and at most 5 redacted matches; an exact member
-code followed by Enter (what a USB scanner types) picks that member at once. The look-up index
-is the store's (kiosk/core/lookup.py), built once and kept until members change, never per key.
-The decision is kiosk/core/checkin.py's; `store.record_check_in` puts it on disk (one fsync'd
-write) before the result screen says anything is done.
+The look-up lists nobody while a client types (kiosk/core/desk_guard.py decides what it may
+show): a scanned card (a member code and Enter) picks that member at once, the last 5 digits of
+a phone and Enter pick the member with that phone, and a name is followed by the last 3 digits
+of the phone before anyone is picked. The look-up index is the store's (kiosk/core/lookup.py),
+built once and kept until members change, never per key. The decision is kiosk/core/checkin.py's;
+`store.record_check_in` puts it on disk (one fsync'd write) before the result screen says
+anything is done.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -29,7 +32,8 @@ from kiosk.core.checkin import (
     kinds_available,
 )
 from kiosk.core.clock import Clock
-from kiosk.core.lookup import MAX_MATCHES, MIN_CHARS, Match, MemberIndex
+from kiosk.core.desk_guard import DeskGuard, DeskLookUp, Need, Reply, Step
+from kiosk.core.lookup import DESK_PHONE_DIGITS, PHONE_TYPING, SECRET_DIGITS, Match, MemberIndex
 from kiosk.core.members import Member, PackKind
 from kiosk.core.screening import DueAgain, Readiness, due_again
 from kiosk.core.typeahead import BACKSPACE, ENTER, Keystroke, Place
@@ -46,6 +50,60 @@ if TYPE_CHECKING:
 
 LOOKUP_IDLE_SECONDS = 60.0
 
+HELP = (
+    f"Scan your card, or type the last {DESK_PHONE_DIGITS} digits of your phone, "
+    "or your first name and the first letter of your surname. Then press Enter."
+)
+ASK_DIGITS = (
+    f"To keep your details private, please type the last {SECRET_DIGITS} digits "
+    "of your phone number, then press Enter. (Backspace: back to your name.)"
+)
+NO_PHONE = "No phone number with us? Please ask your trainer to check you in."
+NOT_FOUND_TEXT = (
+    "We could not find you with those details. Check what you typed, scan your card, "
+    "or register as a new client."
+)
+NEEDS = {
+    Need.NAME: "Please type your first name and the first letter of your surname.",
+    Need.PHONE: f"Please type at least the last {DESK_PHONE_DIGITS} digits of your phone.",
+    Need.DIGITS: f"Please type the last {SECRET_DIGITS} digits of your phone number.",
+}
+
+
+def wait_text(seconds: float) -> str:
+    """The calm "please wait" after too many tries, in rounded words."""
+    if seconds < 60:
+        about = f"{max(5, math.ceil(seconds / 5) * 5)} seconds"
+    else:
+        minutes = math.ceil(seconds / 60)
+        about = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return (
+        f"There have been a lot of tries just now. Please try again in about {about}, "
+        "or ask at the desk. Scanning your card works at any time."
+    )
+
+
+class DeskInput(Input):
+    """The look-up's boxes (the query, the last digits). Enter is acted on at once, and keys
+    already on their way to a box that lost the focus go on to the box that has it, in order:
+    a name, Enter and the digits typed in one quick burst land where they belong."""
+
+    def on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not self and isinstance(focused, DeskInput):
+            event.prevent_default()  # not typed here: Input's own handling is skipped
+            event.stop()
+            focused.post_message(events.Key(event.key, event.character))
+        elif event.key == ENTER and isinstance(self.screen, LookupScreen):
+            event.prevent_default()
+            event.stop()
+            self.screen.entered(self)
+        elif event.key == BACKSPACE and self.id == "digits" and not self.value:
+            event.prevent_default()  # nothing left to delete: back to the name, to mend it
+            event.stop()
+            if isinstance(self.screen, LookupScreen):
+                self.screen.back_to_name()
+
 
 class LookupScreen(IdleScreen):
     CSS_PATH: ClassVar[CSSPathType | None] = [
@@ -53,7 +111,7 @@ class LookupScreen(IdleScreen):
         "../widgets/band.tcss",
         "../widgets/console.tcss",
     ]
-    AUTO_FOCUS = "#query"
+    AUTO_FOCUS = None  # on_mount focuses: auto focus comes later and would undo a digits step
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back", show=False),
         Binding("up", "move(-1)", "Previous match", show=False),
@@ -69,35 +127,45 @@ class LookupScreen(IdleScreen):
         clock: Clock,
         idle_seconds: float = LOOKUP_IDLE_SECONDS,
         not_found_seconds: float = LOOKUP_IDLE_SECONDS,
+        guard: DeskGuard | None = None,
     ) -> None:
         super().__init__(clock, idle_seconds)
         self.index = index
-        self.matches: list[Match] = []
+        # the App's guard: the slow-down outlives this screen (leaving and coming back)
+        self.desk = DeskLookUp(index, guard if guard is not None else DeskGuard())
+        self.matches: list[Match] = []  # only members sharing the phone the client knows
+        self.asking: str | None = None  # the name the last digits are asked for
         self.typing_seconds = idle_seconds
         self.not_found_seconds = not_found_seconds
-        self._not_found_for: str | None = None
-        self._searched = ""
+        self._answered_for: str | None = None  # the query the screen shows an answer to
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="kiosk-form", id="lookup"):
             yield Static("Check in", id="title", markup=False)
-            yield Static(
-                "Type your name, the last 4 digits of your phone, or scan your code.",
-                id="help",
-                markup=False,
+            yield Static(HELP, id="help", markup=False)
+            # back in the box after a miss, the client mends what they typed: nothing selected
+            yield DeskInput(
+                id="query", placeholder="Phone digits, or your name", select_on_focus=False
             )
-            yield Input(id="query", placeholder="Name, phone or code")
+            with Vertical(id="ask-digits"):
+                yield Static(ASK_DIGITS, id="ask-digits-text", markup=False)
+                yield DeskInput(
+                    id="digits",
+                    password=True,  # a bystander sees dots
+                    max_length=SECRET_DIGITS,
+                    restrict=r"[0-9]*",
+                    placeholder=f"Last {SECRET_DIGITS} digits",
+                    select_on_focus=False,
+                )
+                yield Static(NO_PHONE, id="no-phone", markup=False)
             matches = OptionList(id="matches")
             matches.can_focus = False
             yield matches
             yield Static("", id="hint", markup=False)
+            yield Static("", id="wait", markup=False)
             with Vertical(id="not-found"):
                 yield ResultBand(Outcome.NOT_FOUND)
-                yield Static(
-                    "We could not find you. Check the spelling above, or register as a new client.",
-                    markup=False,
-                    id="not-found-text",
-                )
+                yield Static(NOT_FOUND_TEXT, markup=False, id="not-found-text")
                 yield Button("Register as a new client (F3)", id="register", variant="primary")
             yield Static("New here? Press F3 to register.  Esc: back.", id="new", markup=False)
 
@@ -106,6 +174,9 @@ class LookupScreen(IdleScreen):
             return
         query = self.query_one("#query", Input)
         self._show_not_found(False)
+        self._show_choices([])
+        self.query_one("#ask-digits").display = False
+        self.query_one("#wait").display = False
         # focus first, in this same step: from now on keys go straight to the input
         self.set_focus(query)
         self._type(self.kiosk.type_ahead.take())
@@ -119,9 +190,6 @@ class LookupScreen(IdleScreen):
                 query.insert_text_at_cursor(key.character)
             elif key.key == BACKSPACE:
                 query.action_delete_left()
-            elif key.key in ("up", "down"):
-                self._search(query.value)
-                self.action_move(-1 if key.key == "up" else 1)
         last = keys[-1].key if keys else ""
         if last == ENTER:  # take() stops at a key like this one: nothing comes after it
             self._submit(query.value)
@@ -129,78 +197,143 @@ class LookupScreen(IdleScreen):
             self.action_leave()
         elif last == "f3":
             self.action_register()
-        elif query.value != self._searched:
-            self._search(query.value)
+        else:
+            self._typing(query.value)
+
+    def _field(self) -> Input:
+        """Where typing goes now: the last digits once they are asked, else the query."""
+        return self.query_one("#digits" if self.asking is not None else "#query", Input)
 
     def on_key(self, event: events.Key) -> None:
         # A click on a button took the focus from the input: typing goes back to it.
-        query = self.query_one("#query", Input)
-        if query.has_focus or not (event.is_printable and event.character):
+        field = self._field()
+        if field.has_focus or not (event.is_printable and event.character):
             return
         event.stop()
-        query.focus()
-        query.insert_text_at_cursor(event.character)
+        field.focus()
+        field.insert_text_at_cursor(event.character)
 
-    # -- searching --------------------------------------------------------------------------
+    # -- typing -----------------------------------------------------------------------------
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
         # Type-ahead changes the text several times before these messages arrive: only the
-        # latest text matters, and the one already answered with "not found" stays answered.
-        if event.value != event.input.value or event.value == self._not_found_for:
+        # latest text matters, and the one already answered (digits asked, not found, a
+        # choice) stays answered.
+        if event.value != event.input.value or event.value == self._answered_for:
             return
+        self._answered_for = None
         self._show_not_found(False)
-        self._search(event.value)
+        if self.asking is not None:  # the name was changed: its digits are asked again
+            self._stop_asking()
+        self._typing(event.value)
 
-    def _search(self, text: str) -> None:
-        self._searched = text
-        options = self.query_one("#matches", OptionList)
-        hint = self.query_one("#hint", Static)
-        if len(text.strip()) < MIN_CHARS:
-            self.matches = []
-            options.clear_options()
-            options.display = False
-            hint.update(f"Keep typing: at least {MIN_CHARS} letters or digits." if text else "")
-            return
-        self.matches = self.index.search(text)[:MAX_MATCHES]
-        # labels are redacted user text: a Text object, so "[bold]" in a name stays literal
-        options.set_options(Option(Text(m.label), id=str(n)) for n, m in enumerate(self.matches))
-        options.display = bool(self.matches)
-        if self.matches:
-            options.highlighted = 0
-            hint.update("Up and Down to choose, Enter to check in.")
+    @on(Input.Changed, "#digits")
+    def _digits_changed(self) -> None:
+        self._show_choices([])
+
+    def _typing(self, text: str) -> None:
+        """What the client is typing: a word on what to type next, and never a list."""
+        self._show_choices([])
+        self.query_one("#wait").display = False
+        text = text.strip()
+        if not text:
+            hint = ""
+        elif PHONE_TYPING.fullmatch(text):
+            hint = f"The last {DESK_PHONE_DIGITS} digits of your phone, then Enter."
         else:
-            hint.update("No match yet. Press Enter when you have typed it all.")
+            hint = "Your first name and the first letter of your surname, then Enter."
+        self.query_one("#hint", Static).update(hint)
+
+    def _show_choices(self, choices: list[Match]) -> None:
+        self.matches = choices
+        options = self.query_one("#matches", OptionList)
+        # labels are user text: a Text object, so "[bold]" in a name stays literal
+        options.set_options(Option(Text(m.label), id=str(n)) for n, m in enumerate(choices))
+        options.display = bool(choices)
+        if choices:
+            options.highlighted = 0
 
     def _show_not_found(self, shown: bool) -> None:
-        if not shown:
-            self._not_found_for = None
         self.query_one("#not-found").display = shown
         self.query_one("#new").display = not shown  # the not-found part offers it already
         # "Not found" is a result: it goes back to the front desk as soon as the others do
         self.idle_seconds = self.not_found_seconds if shown else self.typing_seconds
 
+    def _ask_digits(self, name: str) -> None:
+        self.asking = name
+        self.query_one("#ask-digits").display = True
+        self.query_one("#hint", Static).update("")
+        digits = self.query_one("#digits", Input)
+        digits.value = ""
+        self.set_focus(digits)  # now: keys after this Enter go to the digits
+
+    def back_to_name(self) -> None:
+        """Backspace in the empty digits box: the name can be mended, nothing was looked up."""
+        self._stop_asking()
+        self._answered_for = None
+        self._typing(self.query_one("#query", Input).value)
+
+    def _stop_asking(self) -> None:
+        self.asking = None
+        self.query_one("#digits", Input).value = ""
+        self.query_one("#ask-digits").display = False
+        self.set_focus(self.query_one("#query", Input))
+
     # -- picking ----------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#query")
-    def _submitted(self, event: Input.Submitted) -> None:
-        self._submit(event.value)
+    def entered(self, field: Input) -> None:
+        """Enter in one of the boxes (DeskInput calls this as the key arrives)."""
+        if field.id == "digits":
+            self._digits_entered(field.value)
+        else:
+            self._submit(field.value)
 
     def _submit(self, value: str) -> None:
-        if value != self._searched:  # typed ahead faster than the list followed
-            self._search(value)
-        code = self.index.by_code(value)
-        if code is not None:
-            self._pick(code)
+        if self._chosen():
             return
-        if len(value.strip()) < MIN_CHARS:
-            self.query_one("#hint", Static).update(f"Type at least {MIN_CHARS} letters or digits.")
+        self._answered_for = value
+        self._answer(self.desk.query(value, self.clock.monotonic()), value)
+
+    def _digits_entered(self, digits: str) -> None:
+        if self._chosen() or self.asking is None:
             return
+        self._answer(self.desk.answer(self.asking, digits, self.clock.monotonic()), "")
+
+    def _chosen(self) -> bool:
+        """Enter on a list of members sharing a phone picks the highlighted one."""
         highlighted = self.query_one("#matches", OptionList).highlighted
         if self.matches and highlighted is not None:
             self._pick(self.matches[highlighted].code)
-            return
-        self._not_found_for = value
+            return True
+        return False
+
+    def _answer(self, reply: Reply, name: str) -> None:
+        hint = self.query_one("#hint", Static)
+        step = reply.step
+        self.query_one("#wait").display = False  # shown again below if still waiting
+        if step is Step.PICK and reply.code is not None:
+            self._pick(reply.code)
+        elif step is Step.CHOOSE:
+            self._show_choices(list(reply.choices))
+            hint.update("More than one of you has this phone: choose your name, then Enter.")
+        elif step is Step.ASK_DIGITS:
+            self._ask_digits(name)
+        elif step is Step.KEEP_TYPING and reply.need is not None:
+            hint.update(NEEDS[reply.need])
+        elif step is Step.WAIT:
+            self._stop_asking()
+            hint.update("")
+            wait = self.query_one("#wait", Static)
+            wait.update(wait_text(reply.wait_seconds))
+            wait.display = True
+        elif step is Step.NOT_FOUND:
+            self._not_found()
+
+    def _not_found(self) -> None:
+        """Nobody fits: said the same whichever part was wrong, and the name can be mended."""
+        if self.asking is not None:
+            self._stop_asking()
         self.query_one("#hint", Static).update("")
         self._show_not_found(True)
         self.touch()
@@ -254,7 +387,7 @@ def open_look_up(app: KioskApp) -> None:
         show_result(app, view)
         return
     seconds = result_seconds(app.content.studio)
-    app.push_screen(LookupScreen(index, app.clock, not_found_seconds=seconds))
+    app.push_screen(LookupScreen(index, app.clock, not_found_seconds=seconds, guard=app.desk_guard))
 
 
 NOT_FOUND_VIEW = ResultView(
