@@ -79,7 +79,12 @@ def vars_of(message: Message) -> list[object]:
 
 
 @pytest.fixture
-def app(content: Content, store: Store, clock: FakeClock) -> KioskApp:
+def app(content: Content, store: Store, clock: FakeClock, data_dir: Path) -> KioskApp:
+    from kiosk.store.pin import set_pin
+
+    from .staff_helpers import PIN
+
+    set_pin(data_dir, PIN)  # locked down: without a PIN, Ctrl+Q leaves (tests/test_newcomers.py)
     return KioskApp(content=content, store=store, clock=clock)
 
 
@@ -121,7 +126,7 @@ async def test_textual_exits_and_tools_are_refused(app: KioskApp) -> None:
             await pilot.pause()
             still_there(app)
         assert app.ENABLE_COMMAND_PALETTE is False
-        assert [b for b in app.BINDINGS] == []
+        assert [(b.key, b.action) for b in app.BINDINGS] == [("ctrl+q", "leave_unguarded")]
         assert not any(
             b.binding.action in {"quit", "app.quit", "help_quit"}
             for b in app.screen.active_bindings.values()

@@ -19,6 +19,7 @@ from kiosk.core.content import Content
 from kiosk.core.lookup import MemberIndex
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.ui import messages
+from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, read_notes
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
@@ -69,6 +70,7 @@ class KioskApp(LockedDownApp):
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)
         self.start_error: BaseException | None = None  # the store could not be opened
+        self.desk_notes = DeskNotes()  # no PIN set, a failed backup: for the staff corner
         self._opener: StoreOpener | None = None
         if callable(store):
             self._opener = store
@@ -113,6 +115,20 @@ class KioskApp(LockedDownApp):
         self.keys_taken()
         self.day_end = DayEnd(self)  # no-shows at closing time, and at start-up for days before
         self.day_end.start()
+        self.read_desk_notes()
+        self.set_interval(NOTES_SECONDS, self.read_desk_notes, name="desk notes")
+
+    def read_desk_notes(self) -> DeskNotes:
+        """What the staff corner says (a PIN set or a backup made meanwhile shows here)."""
+        self.desk_notes = read_notes(self.store.directory)
+        for screen in self.screen_stack:
+            if isinstance(screen, FrontDeskScreen):
+                screen.show_staff_note(self.desk_notes.front_desk())
+        return self.desk_notes
+
+    def unguarded(self) -> bool:
+        # read again: a PIN set with `kiosk set-pin` a moment ago locks Ctrl+Q at once
+        return hasattr(self, "store") and self.read_desk_notes().no_pin
 
     # --- keys: every key from the terminal comes in here first ------------------------------
 

@@ -26,7 +26,7 @@ from typing import ClassVar
 
 from rich.console import Console, RenderableType
 from textual.app import App
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
@@ -69,7 +69,10 @@ class WholeCellScrollBar(ScrollBarRender):
 
 
 class LockedDownApp(App[int], inherit_bindings=False):
-    BINDINGS: ClassVar[list[BindingType]] = []
+    # Ctrl+Q leaves only while nothing guards the way out (see `unguarded`)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "leave_unguarded", show=False, priority=True)
+    ]
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
 
@@ -105,6 +108,16 @@ class LockedDownApp(App[int], inherit_bindings=False):
         log.info("kiosk left from staff mode")
         self.notifier.stopping()
         self.exit(code, return_code=code)
+
+    def unguarded(self) -> bool:
+        """True while nobody could get into staff mode (no PIN set): Ctrl+Q leaves then."""
+        return False
+
+    def action_leave_unguarded(self) -> None:
+        if self.unguarded():
+            log.info("kiosk left with Ctrl+Q: no staff PIN is set")
+            self.notifier.stopping()
+            self.exit(0, return_code=0)  # on the Pi systemd starts it again (Restart=always)
 
     def stop_by_signal(self, signum: int) -> None:
         self.stopped_by = signal.Signals(signum).name

@@ -147,6 +147,7 @@ class FrontDeskScreen(Screen[None]):
         self.codes = Widget(id="codes")
         self.ticker: Timer | None = None
         self.awake = True  # false while another screen is on top and the ticker is paused
+        self.staff_note = ""  # what the staff corner says (the App's desk notes)
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
@@ -167,6 +168,8 @@ class FrontDeskScreen(Screen[None]):
                 # the time, large, where the column has room: readable across the studio
                 yield BigCountdown(small_text=False, id="big-clock")
             yield self.codes  # empty, at its size: the codes come after the first frame
+        # for staff (no PIN set yet, a failed backup): shown only when there is something
+        yield Static("", id="staff-note", markup=False)
         with Widget(id="hint-bar"):
             yield Static(HINT, id="hint", markup=False)
             yield WarmupButton(" Warm-up ", id="warmup", markup=False)
@@ -179,6 +182,7 @@ class FrontDeskScreen(Screen[None]):
         self.hours = self.query_one("#hours", Static)
         self.slide = self.query_one(SlideView)
         self._ticking = True
+        self.show_staff_note(self.staff_note)
         self.tick()
         # start the once-a-second tick on the next whole second so the seconds change on time
         fraction = self.clock.now().microsecond / 1_000_000
@@ -312,6 +316,13 @@ class FrontDeskScreen(Screen[None]):
         # below the text the codes are centred; beside it they keep a gap from the text
         left = (screen_width - 2 - width) // 2 if a.stacked else GAP_COLUMNS
         codes.styles.margin = (GAP_ROWS if a.stacked else 0, 0, 0, left)
+
+    def show_staff_note(self, text: str) -> None:
+        self.staff_note = text
+        if self._ticking:  # mounted; on_mount shows it otherwise
+            note = self.query_one("#staff-note", Static)
+            note.update(text)
+            note.display = bool(text)
 
     # --- input ----------------------------------------------------------------------------
 
