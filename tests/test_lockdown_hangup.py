@@ -11,6 +11,7 @@ kiosk's next write. Measured with strace: SIGHUP to the process gone, about 0.2 
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -72,3 +73,29 @@ def test_closing_the_terminal_ends_the_kiosk_and_frees_the_lock(
         kiosk = Terminal(kiosk_argv("--data", str(data), "run"), controlling=True)
         kiosks.append(kiosk)
         close_at(kiosk, data, attempt % 4, f"try {attempt + 1}")
+
+
+HANGS_ON_EXIT = """
+import sys, threading
+from kiosk.ui.driver import KioskDriver
+
+def close(self):
+    threading.Event().wait()  # as the dead output thread's full queue did
+
+KioskDriver.close = close
+from kiosk.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_stop_that_hangs_is_ended_and_the_lock_freed(
+    data_dir: Path, kiosks: list[Terminal]
+) -> None:
+    kiosk = Terminal(kiosk_argv("--data", str(data_dir), "run", code=HANGS_ON_EXIT))
+    kiosks.append(kiosk)
+    kiosk.wait_for(b"Fast Track", timeout=LIMIT)
+    kiosk.proc.send_signal(signal.SIGTERM)
+    wait_until(lambda: kiosk.proc.poll() is not None, "the kiosk to be ended")
+    assert not DataDirLock.is_locked(data_dir)
+    logged = (data_dir / "kiosk.log").read_text()
+    assert "stopped by SIGTERM" in logged and "had not stopped 1.5 s after" in logged

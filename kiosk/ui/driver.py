@@ -26,7 +26,7 @@ from textual import events
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
-from kiosk.core.paste import PasteFilter
+from kiosk.core.paste import PasteFilter, Piece
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -99,7 +99,7 @@ class KioskDriver(LinuxDriver):
         finally:
             selector.close()
 
-    def _parse(self, parser: Any, pieces: list[Any]) -> None:
+    def _parse(self, parser: Any, pieces: list[Piece]) -> None:
         for piece in pieces:
             if piece.pasted:
                 self.process_message(events.Paste(piece.text.replace("\x00", "")))
