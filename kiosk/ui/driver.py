@@ -69,9 +69,10 @@ class KioskDriver(LinuxDriver):
     def run_input_thread(self) -> None:
         """Textual's input loop (LinuxDriver.run_input_thread) with the paste filter in front of
         the parser and the hang-up noticed, instead of spinning on a terminal that reads empty."""
-        # Textual has no public input parser or hook into it (nor an upstream issue for a paste
-        # start without an end, checked against Textualize/textual's tracker, closest #564, which
-        # added bracketed paste): this is the kiosk's one use of a private Textual module.
+        # Textual has no public input parser, nor a hook into it: a paste start with no end has
+        # no upstream issue of its own (closest: Textualize/textual#541, input that froze the
+        # parser with "no way to recover", and #564, which added bracketed paste). This is the
+        # kiosk's one use of a private Textual module; LinuxDriver.run_input_thread is public.
         from textual._xterm_parser import XTermParser
 
         selector = selectors.SelectSelector()
