@@ -156,3 +156,20 @@ def test_a_backup_failure_has_a_time(data_dir: Path) -> None:
     record_failure(data_dir, when, "disk full")
     failure = last_failure(data_dir)
     assert failure is not None and failure.when == when
+
+
+def test_backups_that_cannot_be_listed_are_a_note_not_a_crash(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.store import backup
+    from kiosk.ui.desk_notes import read_notes
+
+    record_failure(data_dir, clock.now(), "disk full")
+
+    def unreadable(directory: Path) -> list[Path]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(backup, "list_backups", unreadable)
+    notes = read_notes(data_dir)
+    assert notes.backup_failure is not None and "cannot be read" in notes.backup_failure
+    assert notes.no_pin  # and the PIN was still looked at

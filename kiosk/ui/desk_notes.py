@@ -37,5 +37,8 @@ def read_notes(directory: Path) -> DeskNotes:
         no_pin = read_pin(directory) is None
     except DamagedPin:  # a PIN was set: the kiosk stays locked down (staff see the warning)
         no_pin = False
-    failure = last_failure(directory)
+    try:
+        failure = last_failure(directory)
+    except OSError as e:  # the backups cannot be listed: say so rather than stop the kiosk
+        return DeskNotes(no_pin, f"The backups cannot be read ({e.strerror or e})")
     return DeskNotes(no_pin, failure.words() if failure is not None else None)
