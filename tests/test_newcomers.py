@@ -21,7 +21,7 @@ from kiosk.store.backup import make_backup
 from kiosk.store.backup_status import last_failure, record_failure
 from kiosk.store.pin import PIN_FILE, set_pin
 from kiosk.ui.app import KioskApp
-from kiosk.ui.desk_notes import BACKUP_FAILED, NO_PIN
+from kiosk.ui.desk_notes import BACKUP_PROBLEM, NO_PIN
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 
 from .staff_helpers import PIN, add_members, open_staff_mode, screen_text, until
@@ -46,6 +46,7 @@ async def test_without_a_pin_the_desk_says_how_to_set_one_and_ctrl_q_leaves(
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: NO_PIN in staff_corner(app), "the no-PIN note")
         assert "kiosk set-pin" in staff_corner(app)
+        assert BACKUP_PROBLEM not in staff_corner(app)  # no backup yet is no problem here
         await pilot.press("ctrl+q")
         await until(pilot, lambda: not app.is_running, "the kiosk to leave")
     assert app.return_code == 0  # not the staff exit's 10: systemd starts it again on the Pi
@@ -54,7 +55,7 @@ async def test_without_a_pin_the_desk_says_how_to_set_one_and_ctrl_q_leaves(
 async def test_with_a_pin_set_ctrl_q_stays_locked_down(app: KioskApp, data_dir: Path) -> None:
     set_pin(data_dir, PIN)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.desk_notes.no_pin is False, "the notes to be read")
+        await until(pilot, lambda: app.desk_notes_shown > 0, "the notes to be read")
         assert staff_corner(app) == ""
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -89,7 +90,7 @@ async def test_a_failed_backup_shows_at_the_desk_and_in_staff_mode_until_one_suc
     add_members(store)
     record_failure(data_dir, clock.now(), "members.json is damaged (not JSON)")
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: BACKUP_FAILED in staff_corner(app), "the backup note")
+        await until(pilot, lambda: BACKUP_PROBLEM in staff_corner(app), "the backup note")
         await open_staff_mode(app, pilot)
         shown = screen_text(app)
         assert "The backup of 23 Nov 2026 10:00 failed" in shown
@@ -170,6 +171,21 @@ def test_backups_that_cannot_be_listed_are_a_note_not_a_crash(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(backup, "list_backups", unreadable)
-    notes = read_notes(data_dir)
-    assert notes.backup_failure is not None and "cannot be read" in notes.backup_failure
+    notes = read_notes(data_dir, clock.now())
+    assert notes.backup_problem is not None and "cannot be read" in notes.backup_problem
     assert notes.no_pin  # and the PIN was still looked at
+
+
+async def test_a_backup_older_than_two_days_shows_as_the_timer_not_running(
+    app: KioskApp, data_dir: Path, clock: FakeClock, store: Store
+) -> None:
+    set_pin(data_dir, PIN)
+    add_members(store)
+    make_backup(data_dir, clock.now(), keep=3)
+    clock.advance(3 * 24 * 3600)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: BACKUP_PROBLEM in staff_corner(app), "the backup note")
+        await open_staff_mode(app, pilot)
+        assert "No backup since 23 Nov 2026 10:00: is the nightly backup running?" in (
+            screen_text(app)
+        )

@@ -9,6 +9,7 @@ API:
     record_failure(data_dir, now, problem)      # best effort: a full disk may refuse it too
     record_success(data_dir)
     last_failure(data_dir) -> BackupFailure | None
+    newest_backup(data_dir) -> datetime | None  # when the newest complete backup was made
 """
 
 from __future__ import annotations
@@ -67,13 +68,17 @@ def last_failure(data_dir: Path) -> BackupFailure | None:
     return None if _made_since(Path(data_dir), failure.when) else failure
 
 
-def _made_since(data_dir: Path, when: datetime | None) -> bool:
+def newest_backup(data_dir: Path) -> datetime | None:
     from kiosk.store.backup import list_backups, read_manifest
 
-    newest = list_backups(data_dir)
-    if not newest or when is None:
+    found = list_backups(data_dir)
+    return read_manifest(found[0]).made if found else None
+
+
+def _made_since(data_dir: Path, when: datetime | None) -> bool:
+    made = newest_backup(data_dir)
+    if made is None or when is None:
         return False
-    made = read_manifest(newest[0]).made
     try:
         return made > when
     except TypeError:  # a naive time in an old manifest: cannot tell

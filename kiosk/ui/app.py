@@ -9,6 +9,7 @@ while keys typed meanwhile wait in the type-ahead.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -19,7 +20,7 @@ from kiosk.core.content import Content
 from kiosk.core.lookup import MemberIndex
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.ui import messages
-from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, read_notes
+from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, pin_missing, read_notes
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
@@ -71,6 +72,7 @@ class KioskApp(LockedDownApp):
         self.type_ahead = TypeAhead(codes=self._codes)
         self.start_error: BaseException | None = None  # the store could not be opened
         self.desk_notes = DeskNotes()  # no PIN set, a failed backup: for the staff corner
+        self.desk_notes_shown = 0
         self._opener: StoreOpener | None = None
         if callable(store):
             self._opener = store
@@ -118,17 +120,31 @@ class KioskApp(LockedDownApp):
         self.read_desk_notes()
         self.set_interval(NOTES_SECONDS, self.read_desk_notes, name="desk notes")
 
-    def read_desk_notes(self) -> DeskNotes:
-        """What the staff corner says (a PIN set or a backup made meanwhile shows here)."""
-        self.desk_notes = read_notes(self.store.directory)
+    def read_desk_notes(self) -> None:
+        """What the staff corner says, read in a thread (a PIN set or a backup made meanwhile
+        shows here within a minute)."""
+        directory, now = self.store.directory, self.clock.now()
+
+        def read() -> None:
+            self.call_from_thread(self.show_desk_notes, read_notes(directory, now))
+
+        self.run_worker(read, name="desk notes", thread=True, exit_on_error=False)
+
+    def show_desk_notes(self, notes: DeskNotes) -> None:
+        self.desk_notes = notes
+        self.desk_notes_shown += 1
         for screen in self.screen_stack:
             if isinstance(screen, FrontDeskScreen):
-                screen.show_staff_note(self.desk_notes.front_desk())
-        return self.desk_notes
+                screen.show_staff_note(notes.front_desk())
 
     def unguarded(self) -> bool:
+        if not hasattr(self, "store"):
+            return False
         # read again: a PIN set with `kiosk set-pin` a moment ago locks Ctrl+Q at once
-        return hasattr(self, "store") and self.read_desk_notes().no_pin
+        no_pin = pin_missing(self.store.directory)
+        if no_pin != self.desk_notes.no_pin:
+            self.show_desk_notes(replace(self.desk_notes, no_pin=no_pin))
+        return no_pin
 
     # --- keys: every key from the terminal comes in here first ------------------------------
 

@@ -222,9 +222,9 @@ class StaffHome(StaffScreen):
                     yield Static("Start-up warnings:", classes="warning-title")
                     for line in warnings:
                         yield Static(Content(f"- {line}"), classes="warning")
-            backup_failure = self.kiosk.read_desk_notes().backup_failure  # e.g. the nightly one
-            if backup_failure is not None:
-                yield Static(Content(backup_failure), id="backup-failed", classes="warning")
+            backups = self.kiosk.desk_notes.backup_problem  # e.g. the nightly backup failed
+            if backups is not None:
+                yield Static(Content(backups), id="backup-problem", classes="warning")
             yield OptionList(
                 *(Option(plain(f"{key}  {label}"), id=action) for key, label, action in MENU),
                 id="menu",
