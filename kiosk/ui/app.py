@@ -8,6 +8,7 @@ while keys typed meanwhile wait in the type-ahead.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -125,10 +126,11 @@ class KioskApp(LockedDownApp):
         shows here within a minute)."""
         directory, now = self.store.directory, self.clock.now()
 
-        def read() -> None:
-            self.call_from_thread(self.show_desk_notes, read_notes(directory, now))
+        async def read() -> None:
+            # not call_from_thread: a thread waiting on a loop that has stopped would hold the exit
+            self.show_desk_notes(await asyncio.to_thread(read_notes, directory, now))
 
-        self.run_worker(read, name="desk notes", thread=True, exit_on_error=False)
+        self.run_worker(read(), name="desk notes", exit_on_error=False)
 
     def show_desk_notes(self, notes: DeskNotes) -> None:
         self.desk_notes = notes
