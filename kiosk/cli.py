@@ -293,12 +293,22 @@ def _staff_policy(args: argparse.Namespace) -> StaffPolicy:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """Safe beside a running kiosk: it only reads, and every kiosk write is an atomic rename."""
+    """Safe beside a running kiosk: it only reads, and every kiosk write is an atomic rename.
+    A failure is also kept in the data directory for the kiosk to show staff (the nightly
+    timer's failures would otherwise only be in the journal)."""
     from kiosk.core.clock import SystemClock
     from kiosk.store.backup import make_backup, read_manifest
+    from kiosk.store.backup_status import record_failure, record_success
 
-    keep = _staff_policy(args).backup_generations
-    made = make_backup(data_dir(args), SystemClock().now(), keep)
+    directory, now = data_dir(args), SystemClock().now()
+    try:
+        keep = _staff_policy(args).backup_generations
+        made = make_backup(directory, now, keep)
+    except Exception as e:
+        explained = explain(e)
+        record_failure(directory, now, explained[0] if explained else f"unexpected error: {e}")
+        raise
+    record_success(directory)
     count = len(read_manifest(made).files)
     print(f"backup made and verified: {made} ({count} file(s)); keeping the newest {keep}")
     return 0
@@ -678,7 +688,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     )
     commands["set-pin"] = cmd_set_pin
     _add_bookings_commands(sub, commands)
+    for name in ("run", "check", "set-pin", "backup", "restore", "maintenance"):
+        _data_options(sub.choices[name])  # `kiosk run --data DIR` as well as `kiosk --data DIR run`
     return parser, commands
+
+
+def _data_options(command: argparse.ArgumentParser) -> None:
+    # SUPPRESS: left out after the command, the value given before it (or the default) stands
+    command.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="data directory")
+    command.add_argument(
+        "--content", metavar="DIR", default=argparse.SUPPRESS, help="content directory"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,13 +32,20 @@ def kiosk_argv(*args: str, code: str = "") -> list[str]:
     return [sys.executable, *program, *args]
 
 
+def take_as_controlling_terminal() -> None:
+    ioctl(0, termios.TIOCSCTTY, 0)  # in the child, after setsid(): standard input is the pty
+
+
 class Terminal:
     def __init__(
         self,
         argv: Sequence[str],
         env: Mapping[str, str] | None = None,
         size: tuple[int, int] = (80, 24),
+        controlling: bool = False,
     ) -> None:
+        """`controlling`: the terminal is the program's controlling terminal, as in tmux or on
+        tty1, so closing it makes the kernel send SIGHUP and SIGCONT."""
         master, slave = pty.openpty()
         cols, rows = size
         ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -54,6 +61,7 @@ class Terminal:
             env=environment,
             cwd=ROOT,
             start_new_session=True,
+            preexec_fn=take_as_controlling_terminal if controlling else None,
         )
         os.close(slave)
         self.master: int | None = master

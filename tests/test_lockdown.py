@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.pilot import Pilot
@@ -79,7 +80,12 @@ def vars_of(message: Message) -> list[object]:
 
 
 @pytest.fixture
-def app(content: Content, store: Store, clock: FakeClock) -> KioskApp:
+def app(content: Content, store: Store, clock: FakeClock, data_dir: Path) -> KioskApp:
+    from kiosk.store.pin import set_pin
+
+    from .staff_helpers import PIN
+
+    set_pin(data_dir, PIN)  # locked down: without a PIN, Ctrl+Q leaves (tests/test_newcomers.py)
     return KioskApp(content=content, store=store, clock=clock)
 
 
@@ -121,7 +127,11 @@ async def test_textual_exits_and_tools_are_refused(app: KioskApp) -> None:
             await pilot.pause()
             still_there(app)
         assert app.ENABLE_COMMAND_PALETTE is False
-        assert [b for b in app.BINDINGS] == []
+        # the one binding: Ctrl+Q, which leaves only while no staff PIN is set
+        assert [(b.key, b.action) for b in app.BINDINGS if isinstance(b, Binding)] == [
+            ("ctrl+q", "leave_unguarded")
+        ]
+        assert len(app.BINDINGS) == 1
         assert not any(
             b.binding.action in {"quit", "app.quit", "help_quit"}
             for b in app.screen.active_bindings.values()

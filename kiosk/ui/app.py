@@ -8,7 +8,9 @@ while keys typed meanwhile wait in the type-ahead.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -20,6 +22,7 @@ from kiosk.core.content import Content
 from kiosk.core.desk_guard import DeskGuard
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.ui import messages
+from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, pin_missing, read_notes
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
@@ -77,6 +80,8 @@ class KioskApp(LockedDownApp):
         # the look-up's slow-down after many misses: kept here, so leaving the look-up keeps it
         self.desk_guard = DeskGuard()
         self.start_error: BaseException | None = None  # the store could not be opened
+        self.desk_notes = DeskNotes()  # no PIN set, a failed backup: for the staff corner
+        self.desk_notes_shown = 0
         self._opener: StoreOpener | None = None
         if callable(store):
             self._opener = store
@@ -123,6 +128,35 @@ class KioskApp(LockedDownApp):
         self.show_storage()
         self.day_end = DayEnd(self)  # no-shows at closing time, and at start-up for days before
         self.day_end.start()
+        self.read_desk_notes()
+        self.set_interval(NOTES_SECONDS, self.read_desk_notes, name="desk notes")
+
+    def read_desk_notes(self) -> None:
+        """What the staff corner says, read in a thread (a PIN set or a backup made meanwhile
+        shows here within a minute)."""
+        directory, now = self.store.directory, self.clock.now()
+
+        async def read() -> None:
+            # not call_from_thread: a thread waiting on a loop that has stopped would hold the exit
+            self.show_desk_notes(await asyncio.to_thread(read_notes, directory, now))
+
+        self.run_worker(read(), name="desk notes", exit_on_error=False)
+
+    def show_desk_notes(self, notes: DeskNotes) -> None:
+        self.desk_notes = notes
+        self.desk_notes_shown += 1
+        for screen in self.screen_stack:
+            if isinstance(screen, FrontDeskScreen):
+                screen.show_staff_note(notes.front_desk())
+
+    def unguarded(self) -> bool:
+        if not hasattr(self, "store"):
+            return False
+        # read again: a PIN set with `kiosk set-pin` a moment ago locks Ctrl+Q at once
+        no_pin = pin_missing(self.store.directory)
+        if no_pin != self.desk_notes.no_pin:
+            self.show_desk_notes(replace(self.desk_notes, no_pin=no_pin))
+        return no_pin
 
     # --- keys: every key from the terminal comes in here first ------------------------------
 

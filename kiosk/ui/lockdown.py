@@ -7,7 +7,10 @@ all of that is off: bindings are not inherited, those actions are refused, an er
 log and the screen says "Restarting..." while the process exits non-zero for systemd to restart.
 
 It also talks to systemd (READY=1 once the front desk is painted, WATCHDOG=1 from the event loop)
-and leaves cleanly when its terminal goes away (SIGHUP, a hung-up tty) or systemd stops it.
+and leaves cleanly when its terminal goes away (SIGHUP, a hung-up tty) or systemd stops it: the
+driver (kiosk/ui/driver.py) keeps the exit from blocking on a dead terminal, and a process that
+has still not ended STOP_SECONDS after being told to is ended, so the data directory's lock is
+free within 2 s whatever a thread is doing.
 """
 
 from __future__ import annotations
@@ -15,16 +18,19 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import select
+import os
 import signal
 import sys
+import threading
 from typing import ClassVar
 
 from rich.console import Console, RenderableType
 from textual.app import App
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
+from kiosk.ui.driver import KioskDriver, TerminalGone
 from kiosk.ui.watchdog import Notifier
 
 # Exit status of staff mode's "Exit the kiosk": systemd's unit does not restart on it
@@ -34,7 +40,10 @@ LEFT_BY_STAFF = 10
 log = logging.getLogger("kiosk")
 
 RESTARTING = "Restarting..."
-TERMINAL_CHECK_SECONDS = 1.0
+# told to stop (a signal, the terminal gone), the process ends by then even if Textual's exit or
+# a worker thread hangs: a stuck kiosk holding the data directory's lock is worse than a cut one
+# (every write is atomic, so ending it is as safe as the SIGKILL systemd would send later)
+STOP_SECONDS = 1.5
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # app actions nobody at the desk may run, whatever binding or markup asks for them
 REFUSED_ACTIONS = frozenset(
@@ -50,7 +59,6 @@ REFUSED_ACTIONS = frozenset(
         "toggle_dark",
     }
 )
-_GONE = select.POLLHUP | select.POLLERR | select.POLLNVAL
 
 
 class WholeCellScrollBar(ScrollBarRender):
@@ -61,7 +69,10 @@ class WholeCellScrollBar(ScrollBarRender):
 
 
 class LockedDownApp(App[int], inherit_bindings=False):
-    BINDINGS: ClassVar[list[BindingType]] = []
+    # Ctrl+Q leaves only while nothing guards the way out (see `unguarded`)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "leave_unguarded", show=False, priority=True)
+    ]
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
 
@@ -70,6 +81,7 @@ class LockedDownApp(App[int], inherit_bindings=False):
         ScrollBar.renderer = WholeCellScrollBar  # Textual's documented way; one kiosk per process
         self.notifier = Notifier.from_environment() if notifier is None else notifier
         self.stopped_by: str | None = None
+        self.stopping: threading.Timer | None = None  # ends the process if the exit hangs
         self.crash: BaseException | None = None  # the unexpected error that ended the kiosk
         self.error_console = Console(file=SaysRestarting(), markup=False, highlight=False)
 
@@ -80,7 +92,9 @@ class LockedDownApp(App[int], inherit_bindings=False):
             loop = asyncio.get_running_loop()
             for signum in STOP_SIGNALS:
                 loop.add_signal_handler(signum, self.stop_by_signal, signum)
-            self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal, name="terminal check")
+
+    def get_driver_class(self) -> type[Driver]:
+        return KioskDriver  # Textual's Linux driver, safe for a terminal that goes away
 
     def ready(self) -> None:
         """The front desk is painted: tell systemd, then keep telling it the loop is alive."""
@@ -95,20 +109,41 @@ class LockedDownApp(App[int], inherit_bindings=False):
         self.notifier.stopping()
         self.exit(code, return_code=code)
 
+    def unguarded(self) -> bool:
+        """True while nobody could get into staff mode (no PIN set): Ctrl+Q leaves then."""
+        return False
+
+    def action_leave_unguarded(self) -> None:
+        if self.unguarded():
+            log.info("kiosk left with Ctrl+Q: no staff PIN is set")
+            self.notifier.stopping()
+            self.exit(0, return_code=0)  # on the Pi systemd starts it again (Restart=always)
+
     def stop_by_signal(self, signum: int) -> None:
         self.stopped_by = signal.Signals(signum).name
         log.info("kiosk stopped by %s", self.stopped_by)
+        self.stop()
+
+    def on_terminal_gone(self, message: TerminalGone) -> None:
+        """The terminal has gone (tmux closed, ssh dropped): nobody is at this kiosk."""
+        self.stopped_by = "terminal gone"
+        log.info("kiosk stopped: its terminal has gone")
+        self.stop()
+
+    def stop(self) -> None:
+        if self.stopping is not None:
+            return
         self.notifier.stopping()
         self.exit(0)
+        self.stopping = threading.Timer(STOP_SECONDS, self.end_process)
+        self.stopping.daemon = True  # a process that ends in time never waits for it
+        self.stopping.start()
 
-    def check_terminal(self) -> None:
-        """Leave when the terminal has gone (tmux closed, ssh dropped) instead of spinning on it."""
-        poll = select.poll()
-        poll.register(sys.__stdin__.fileno() if sys.__stdin__ else 0, select.POLLIN)
-        if any(events & _GONE for _fd, events in poll.poll(0)):
-            self.stopped_by = "terminal gone"
-            log.info("kiosk stopped: its terminal has gone")
-            self.exit(0)
+    def end_process(self) -> None:
+        """The process was told to stop and has not: end it (in the timer's thread)."""
+        log.warning("the kiosk had not stopped %.1f s after being told to: ended", STOP_SECONDS)
+        logging.shutdown()  # the log line is on disk before the process goes
+        os._exit(0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in REFUSED_ACTIONS:

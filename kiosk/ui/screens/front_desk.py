@@ -147,6 +147,7 @@ class FrontDeskScreen(Screen[None]):
         self.codes = Widget(id="codes")
         self.ticker: Timer | None = None
         self.awake = True  # false while another screen is on top and the ticker is paused
+        self.staff_note = ""  # what the staff corner says (the App's desk notes)
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
@@ -169,6 +170,8 @@ class FrontDeskScreen(Screen[None]):
             yield self.codes  # empty, at its size: the codes come after the first frame
         # the data directory cannot be written: said to whoever stands here (App.show_storage)
         yield Static("", id="storage-problem", markup=False)
+        # for staff (no PIN set yet, a failed backup): shown only when there is something
+        yield Static("", id="staff-note", markup=False)
         with Widget(id="hint-bar"):
             yield Static(HINT, id="hint", markup=False)
             yield WarmupButton(" Warm-up ", id="warmup", markup=False)
@@ -181,6 +184,7 @@ class FrontDeskScreen(Screen[None]):
         self.hours = self.query_one("#hours", Static)
         self.slide = self.query_one(SlideView)
         self._ticking = True
+        self.show_staff_note(self.staff_note)
         self.tick()
         # start the once-a-second tick on the next whole second so the seconds change on time
         fraction = self.clock.now().microsecond / 1_000_000
@@ -321,6 +325,12 @@ class FrontDeskScreen(Screen[None]):
         if str(line.content) != text:
             line.update(text)
             line.display = bool(text)
+    def show_staff_note(self, text: str) -> None:
+        self.staff_note = text
+        if self._ticking:  # mounted; on_mount shows it otherwise
+            note = self.query_one("#staff-note", Static)
+            note.update(text)
+            note.display = bool(text)
 
     # --- input ----------------------------------------------------------------------------
 

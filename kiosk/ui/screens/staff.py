@@ -225,6 +225,9 @@ class StaffHome(StaffScreen):
                         yield Static(Content(f"- {line}"), classes="warning")
             if self.notice:
                 yield Static(Content(self.notice), id="notice", classes="warning")
+            backups = self.kiosk.desk_notes.backup_problem  # e.g. the nightly backup failed
+            if backups is not None:
+                yield Static(Content(backups), id="backup-problem", classes="warning")
             yield OptionList(
                 *(Option(plain(f"{key}  {label}"), id=action) for key, label, action in MENU),
                 id="menu",
