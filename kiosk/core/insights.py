@@ -1,0 +1,356 @@
+"""The owner's figures: visits per week, active members, who to call and why, busiest hours.
+
+API:
+    reading_from(today, since=None) -> date     # the first day of visits `insights` needs
+    insights(members, visits, today, since=None, last_seen={}) -> Insights
+    calls_csv(calls) -> str                     # name, phone, member code, why, what to say
+
+Fed plain records (members, the visits from `reading_from` to today, and for members with no
+visit among them, their latest visit before if known); the clock's `today` is passed in. Staff
+mode (kiosk/ui/screens/staff_insights.py) and `kiosk report` (kiosk/cli.py) both show this.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from kiosk.core.csvio import _cell as formula_safe
+from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
+
+WEEKS = 26
+ACTIVE_DAYS = 30  # a member with a visit in the last 30 days is active
+LAPSED_DAYS = (30, 60, 90)
+LOW_SESSIONS = 2
+EXPIRY_DAYS = 14
+FIRST_EMS_WAIT_DAYS = 7  # a first EMS client is "not back" only after a week without a visit
+KINDS: tuple[str, ...] = (*(str(k) for k in PackKind), "Other")
+# recorded at closing for a booking nobody came to: not a visit to the studio
+NOT_THERE = frozenset({VisitFlag.NO_SHOW, VisitFlag.LATE_CANCEL})
+CSV_COLUMNS = ("name", "phone", "member_code", "why", "what_to_say")
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date  # a Monday
+    by_kind: Mapping[str, int]  # KINDS -> visits
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+@dataclass(frozen=True)
+class Call:
+    """One client to phone: who, why (for staff) and what to say (to the client)."""
+
+    code: str
+    name: str
+    phone: str  # as dialled in the UK: 07700 900123 (international numbers as stored)
+    why: str
+    say: str
+    rank: int = 0  # lower first in the week's calls
+
+
+@dataclass(frozen=True)
+class Insights:
+    today: date
+    since: date  # the first day counted
+    weeks: tuple[Week, ...]
+    active: tuple[tuple[date, int], ...]  # (a week's last day, members active then)
+    hours: tuple[int, ...]  # visits by hour of the day, 0 to 23
+    visits: int  # visits counted (since `since`)
+    lapsed: tuple[Call, ...]
+    packs: tuple[Call, ...]
+    first_ems: tuple[Call, ...]
+
+    def lists(self) -> dict[str, tuple[Call, ...]]:
+        """Each list by its file-name-like title, the week's calls first."""
+        return {
+            "call-this-week": self.calls_this_week(),
+            "lapsed": self.lapsed,
+            "packs": self.packs,
+            "first-ems-not-back": self.first_ems,
+        }
+
+    def calls_this_week(self) -> tuple[Call, ...]:
+        """One line a member, most urgent first: first EMS not back, packs ending or running
+        low, and members lapsed 30 to 59 days (still easy to win back); longer lapses are in
+        `lapsed` only."""
+        recent = [c for c in self.lapsed if c.rank < _LAPSED_RANK + 60]
+        best: dict[str, Call] = {}
+        for call in (*self.first_ems, *self.packs, *recent):
+            had = best.get(call.code)
+            if had is None:
+                best[call.code] = call
+            elif call.why not in had.why:  # one line a member, every reason on it
+                first, second = sorted((had, call), key=lambda c: c.rank)
+                best[call.code] = Call(
+                    first.code,
+                    first.name,
+                    first.phone,
+                    f"{first.why}; {second.why}",
+                    f"{first.say} {second.say}",
+                    first.rank,
+                )
+        return tuple(sorted(best.values(), key=lambda c: (c.rank, c.name, c.code)))
+
+    def busiest_hours(self, count: int = 3) -> list[tuple[int, int]]:
+        """The busiest hours as (hour, visits), busiest first; hours with no visits left out."""
+        ranked = sorted(((n, -h) for h, n in enumerate(self.hours) if n), reverse=True)
+        return [(-h, n) for n, h in ranked[:count]]
+
+
+_FIRST_EMS_RANK = 0
+_PACK_RANK = 100
+_LAPSED_RANK = 1000  # + days since the last visit
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def default_since(today: date) -> date:
+    """The Monday WEEKS - 1 weeks before this week's: WEEKS weeks, this one included."""
+    return week_start(today) - timedelta(weeks=WEEKS - 1)
+
+
+def reading_from(today: date, since: date | None = None) -> date:
+    """The first day of visits `insights` needs: the active count of the first week looks
+    back ACTIVE_DAYS, and a lapse of up to 90 days is seen from the visits themselves."""
+    first = since or default_since(today)
+    return min(first - timedelta(days=ACTIVE_DAYS - 1), today - timedelta(days=LAPSED_DAYS[-1]))
+
+
+def insights(
+    members: Iterable[Member],
+    visits: Iterable[Visit],
+    today: date,
+    since: date | None = None,
+    last_seen: Mapping[str, datetime] | None = None,
+) -> Insights:
+    """Every figure, from the visits since `reading_from(today, since)` (older ones are
+    ignored) and `last_seen`: members' latest visit before those, when known."""
+    since = since or default_since(today)
+    first_read = reading_from(today, since)
+    members = list(members)
+    there = [v for v in visits if first_read <= v.at.date() <= today and not (v.flags & NOT_THERE)]
+    counted = [v for v in there if v.at.date() >= since]
+    latest: dict[str, datetime] = dict(last_seen or {})
+    for v in there:
+        if v.member_code and (v.member_code not in latest or v.at > latest[v.member_code]):
+            latest[v.member_code] = v.at
+    return Insights(
+        today=today,
+        since=since,
+        weeks=_weeks(counted, since, today),
+        active=_active(there, since, today),
+        hours=_hours(counted),
+        visits=len(counted),
+        lapsed=_lapsed(members, latest, today),
+        packs=_packs(members, counted, today),
+        first_ems=_first_ems(members, counted, latest, today),
+    )
+
+
+def _kind(visit: Visit) -> str:
+    return str(visit.kind) if visit.kind is not None else "Other"
+
+
+def _weeks(visits: list[Visit], since: date, today: date) -> tuple[Week, ...]:
+    starts: list[date] = []
+    start = week_start(since)
+    while start <= today:
+        starts.append(start)
+        start += timedelta(weeks=1)
+    counts: dict[date, Counter[str]] = {s: Counter() for s in starts}
+    for v in visits:
+        counts[week_start(v.at.date())][_kind(v)] += 1
+    return tuple(Week(s, {k: counts[s][k] for k in KINDS}) for s in starts)
+
+
+def _active(visits: list[Visit], since: date, today: date) -> tuple[tuple[date, int], ...]:
+    """For each week from `since`: members with a visit in the ACTIVE_DAYS up to its last day
+    (today for this week)."""
+    ends: list[date] = []
+    start = week_start(since)
+    while start <= today:
+        ends.append(min(start + timedelta(days=6), today))
+        start += timedelta(weeks=1)
+    days: dict[str, set[date]] = defaultdict(set)
+    for v in visits:
+        if v.member_code:
+            days[v.member_code].add(v.at.date())
+    active = [0] * len(ends)
+    window = timedelta(days=ACTIVE_DAYS - 1)
+    for seen in days.values():
+        weeks: set[int] = set()  # the weeks whose last day is within ACTIVE_DAYS after a visit
+        for day in seen:
+            n = bisect_left(ends, day)
+            while n < len(ends) and ends[n] <= day + window:
+                weeks.add(n)
+                n += 1
+        for n in weeks:
+            active[n] += 1
+    return tuple(zip(ends, active, strict=True))
+
+
+def _hours(visits: list[Visit]) -> tuple[int, ...]:
+    counts = [0] * 24
+    for v in visits:
+        counts[v.at.hour] += 1
+    return tuple(counts)
+
+
+def usable(pack: Pack, today: date) -> bool:
+    return pack.sessions_left > 0 and (pack.expires is None or pack.expires >= today)
+
+
+def dialled(phone: str) -> str:
+    """A UK number as a UK owner dials it ("07700 900123"); others as stored (E.164)."""
+    if phone.startswith("+44") and len(phone) == 13:
+        national = "0" + phone[3:]
+        return f"{national[:5]} {national[5:]}"
+    return phone
+
+
+def _name(member: Member) -> str:
+    return f"{member.first_name} {member.last_name}"
+
+
+def _call(member: Member, why: str, say: str, rank: int) -> Call:
+    return Call(member.code, _name(member), dialled(member.phone), why, say, rank)
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _sessions(n: int) -> str:
+    return f"{n} session{'' if n == 1 else 's'}"
+
+
+def _left_on(packs: list[Pack]) -> str:
+    """ "6 EMS sessions left (until Mon 1 Mar)" for each pack with sessions left."""
+    parts = []
+    for p in packs:
+        until = f" (until {_day(p.expires)})" if p.expires else ""
+        parts.append(f"{p.sessions_left} {p.kind} session{'' if p.sessions_left == 1 else 's'}")
+        parts[-1] += f" left{until}"
+    return ", ".join(parts)
+
+
+def _lapsed(members: list[Member], latest: Mapping[str, datetime], today: date) -> tuple[Call, ...]:
+    """Members with sessions left on a pack they can use and no visit for 30 days or more."""
+    out: list[Call] = []
+    for m in members:
+        packs = [p for p in m.packs if usable(p, today)]
+        if not packs:
+            continue
+        last = latest.get(m.code)
+        if last is not None:
+            days = (today - last.date()).days
+            since = f"since {_day(last.date())}"
+        elif m.joined is not None:
+            days = (today - m.joined).days
+            since = f"since joining on {_day(m.joined)}"
+        else:
+            days, since = LAPSED_DAYS[-1], "on record"
+        if days < LAPSED_DAYS[0]:
+            continue
+        step = max(s for s in LAPSED_DAYS if days >= s)
+        left = _left_on(packs)
+        why = (
+            f"no visit for {days} days ({step}+), {left}"
+            if last is not None or m.joined is not None
+            else f"no visit on record ({step}+), {left}"
+        )
+        say = f"We have not seen you {since}. You have {left}: shall we book your next one?"
+        out.append(_call(m, why, say, _LAPSED_RANK + days))
+    return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
+
+
+def _packs(members: list[Member], visits: list[Visit], today: date) -> tuple[Call, ...]:
+    """Packs ending within EXPIRY_DAYS with sessions left, running low (LOW_SESSIONS or
+    fewer), or used up in the period; not when the member already has another pack of that
+    kind to go on with."""
+    used = {v.pack_id: v.at.date() for v in sorted(visits, key=lambda v: v.at) if v.pack_id}
+    soon = today + timedelta(days=EXPIRY_DAYS)
+    out: list[Call] = []
+    for m in members:
+        for p in m.packs:
+            if p.expires is not None and p.expires < today:
+                continue
+            others = [
+                o
+                for o in m.packs
+                if o.id != p.id
+                and o.kind == p.kind
+                and usable(o, today)
+                and o.sessions_left > LOW_SESSIONS
+                and (o.expires is None or o.expires > soon)
+            ]
+            if others:
+                continue
+            ending = p.sessions_left > 0 and p.expires is not None and p.expires <= soon
+            if ending:
+                assert p.expires is not None
+                left = _sessions(p.sessions_left)
+                why = f"{p.kind} pack ends {_day(p.expires)} with {left} left"
+                say = (
+                    f"Your {p.kind} pack ends on {_day(p.expires)} with {left} left: "
+                    "let's book them in before then."
+                )
+                rank = _PACK_RANK + (p.expires - today).days
+            elif 0 < p.sessions_left <= LOW_SESSIONS:
+                left = _sessions(p.sessions_left)
+                why = f"{left} left on {p.kind} pack"
+                say = f"You have {left} left on your {p.kind} pack: would you like to renew it?"
+                rank = _PACK_RANK + EXPIRY_DAYS + p.sessions_left
+            elif p.sessions_left == 0 and p.id in used:
+                why = f"{p.kind} pack used up (last session {_day(used[p.id])})"
+                say = f"Your {p.kind} pack is used up: shall we set up a new one?"
+                rank = _PACK_RANK + EXPIRY_DAYS
+            else:
+                continue
+            out.append(_call(m, why, say, rank))
+    return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
+
+
+def _first_ems(
+    members: list[Member], visits: list[Visit], latest: Mapping[str, datetime], today: date
+) -> tuple[Call, ...]:
+    """Clients whose first EMS session was in the period, a week or more ago, with no visit
+    since."""
+    by_code = {m.code: m for m in members}
+    cutoff = today - timedelta(days=FIRST_EMS_WAIT_DAYS)
+    out: list[Call] = []
+    for v in visits:
+        member = by_code.get(v.member_code)
+        if member is None or VisitFlag.FIRST_EMS not in v.flags or v.at.date() > cutoff:
+            continue
+        if latest.get(v.member_code, v.at) > v.at:
+            continue  # they came back
+        day = _day(v.at.date())
+        days = (today - v.at.date()).days
+        why = f"first EMS on {day}, not back since ({days} days)"
+        say = (
+            f"How did you feel after your first EMS session on {day}? Shall we book your next one?"
+        )
+        out.append(_call(member, why, say, _FIRST_EMS_RANK + days))
+    return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
+
+
+def calls_csv(calls: Iterable[Call]) -> str:
+    """A list to phone from, as CSV (UTF-8, a header row; no cell runs as a formula)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in calls:
+        writer.writerow([formula_safe(cell) for cell in (c.name, c.phone, c.code, c.why, c.say)])
+    return buffer.getvalue()
