@@ -4,6 +4,7 @@ API:
     reading_from(today, since=None) -> date     # the first day of visits `insights` needs
     insights(members, visits, today, since=None, last_seen={}) -> Insights
     calls_csv(calls) -> str                     # name, phone, member code, why, what to say
+    figure_lines(insights) -> list[str]         # the figures in words
 
 Fed plain records (members, the visits from `reading_from` to today, and for members with no
 visit among them, their latest visit before if known); the clock's `today` is passed in. Staff
@@ -344,6 +345,25 @@ def _first_ems(
         )
         out.append(_call(member, why, say, _FIRST_EMS_RANK + days))
     return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
+
+
+def figure_lines(found: Insights) -> list[str]:
+    """The figures in words, under the charts (and in `kiosk report`)."""
+    weeks = found.weeks
+    this = weeks[-1] if weeks else None
+    lines = [f"{found.visits} visits from {found.since:%d %b %Y} to {found.today:%d %b %Y}."]
+    if this is not None:
+        kinds = ", ".join(f"{k} {n}" for k, n in this.by_kind.items() if n)
+        lines.append(f"This week so far: {this.total} visits" + (f" ({kinds})." if kinds else "."))
+    if len(weeks) > 1:
+        lines.append(f"Last week: {weeks[-2].total} visits.")
+    if found.active:
+        lines.append(f"Active members now (a visit in the last 30 days): {found.active[-1][1]}.")
+    busiest = found.busiest_hours()
+    if busiest:
+        hours = ", ".join(f"{h:02d}:00-{h + 1:02d}:00 ({n})" for h, n in busiest)
+        lines.append(f"Busiest hours: {hours}.")
+    return lines
 
 
 def calls_csv(calls: Iterable[Call]) -> str:

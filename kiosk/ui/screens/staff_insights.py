@@ -23,7 +23,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.core.insight_charts import KEY, active_chart, hours_chart, visits_chart
-from kiosk.core.insights import Call, Insights, calls_csv, insights, reading_from
+from kiosk.core.insights import Call, Insights, calls_csv, figure_lines, insights, reading_from
 from kiosk.ui.screens.staff import StaffScreen, keys_line, plain, status_line, title_bar
 
 if TYPE_CHECKING:
@@ -46,25 +46,6 @@ class Figures:
     insights: Insights
     charts: tuple[str, ...]
     damaged: tuple[str, ...]
-
-
-def figure_lines(found: Insights) -> list[str]:
-    """The figures in words, under the charts (and in `kiosk report`)."""
-    weeks = found.weeks
-    this = weeks[-1] if weeks else None
-    lines = [f"{found.visits} visits from {found.since:%d %b %Y} to {found.today:%d %b %Y}."]
-    if this is not None:
-        kinds = ", ".join(f"{k} {n}" for k, n in this.by_kind.items() if n)
-        lines.append(f"This week so far: {this.total} visits" + (f" ({kinds})." if kinds else "."))
-    if len(weeks) > 1:
-        lines.append(f"Last week: {weeks[-2].total} visits.")
-    if found.active:
-        lines.append(f"Active members now (a visit in the last 30 days): {found.active[-1][1]}.")
-    busiest = found.busiest_hours()
-    if busiest:
-        hours = ", ".join(f"{h:02d}:00-{h + 1:02d}:00 ({n})" for h, n in busiest)
-        lines.append(f"Busiest hours: {hours}.")
-    return lines
 
 
 class InsightsScreen(StaffScreen):
