@@ -73,7 +73,7 @@ def test_report_prints_figures_and_lists_and_writes_csv(
     with (out_dir / files[0]).open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["name"] for r in rows] == ["Today Tia", "Lapsed Lee"]  # 2 left; 45 days
-    assert rows[0]["what_to_say"].startswith("We have not seen you since")
+    assert rows[1]["what_to_say"].startswith("We have not seen you since")
 
 
 def test_report_counts_sessions_the_members_file_does_not_yet(data_dir: Path) -> None:
@@ -121,7 +121,6 @@ def test_the_kiosk_reads_month_by_month_and_names_a_damaged_one(
             lambda n, t: seen.append((n, t)),
         )
     assert [v.id for v in read.visits] == ["v2"]
-    assert read.damaged == [
-        "visits/2026-10.json: not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
-    ]
+    assert len(read.damaged) == 1
+    assert read.damaged[0].startswith("visits/2026-10.json: not valid JSON")
     assert seen == [(1, 2), (2, 2)]
