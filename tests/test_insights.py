@@ -45,10 +45,18 @@ def ems(left: int, expires: date | None = FAR, pid: str = "") -> Pack:
 _n = 0
 
 
-def visit(code: str, days_ago: int, kind: PackKind | None = PackKind.EMS, **kw: object) -> Visit:
+def visit(
+    code: str,
+    days_ago: int,
+    kind: PackKind | None = PackKind.EMS,
+    *,
+    hour: int = 10,
+    flags: frozenset[VisitFlag] = frozenset(),
+    pack_id: str | None = None,
+) -> Visit:
     global _n
     _n += 1
-    return Visit(f"v{_n}", code, at(days_ago, int(kw.pop("hour", 10))), kind, **kw)  # type: ignore[arg-type]
+    return Visit(f"v{_n}", code, at(days_ago, hour), kind, pack_id, flags)
 
 
 def run(members: list[Member], visits: list[Visit], **kw: object) -> Insights:
