@@ -348,6 +348,7 @@ def test_check_command_prints_problems_and_fails(
 def test_check_in_warmup_must_name_a_programme(tmp_path: Path) -> None:
     import shutil
 
+
     shutil.copytree(CONTENT_DIR, tmp_path / "content")
     studio_toml = tmp_path / "content" / "studio.toml"
     text = studio_toml.read_text()

@@ -74,7 +74,7 @@ def test_a_good_file_is_used(tmp_path: Path) -> None:
         (("Do you have a pacemaker?", "You have a pacemaker."), "screening[0].text", "question"),
         (("blocks = true\nfollow_up", "follow_up"), "screening[0].blocks", "is missing"),
         (("blocks = true\nfollow_up", "blocks = 1\nfollow_up"), "screening[0].blocks", "true or"),
-        (('id = "unwell"', 'id = "unwell"\nfollow_up = "x"'), "readiness[0].follow_up", "only"),
+        (("id = \"unwell\"", 'id = "unwell"\nfollow_up = "x"'), "readiness[0].follow_up", "only"),
         (("[[readiness]]", "colour = 1\n[[readiness]]"), "screening[0].colour", "spelling"),
     ],
 )
