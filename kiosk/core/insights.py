@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from kiosk.core.csvio import _cell as formula_safe
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
@@ -140,10 +141,11 @@ def insights(
     since = since or default_since(today)
     first_read = reading_from(today, since)
     members = list(members)
-    there = [v for v in visits if first_read <= v.at.date() <= today and not (v.flags & NOT_THERE)]
-    counted = [v for v in there if v.at.date() >= since]
+    there = [(d, v) for v in visits if first_read <= (d := v.at.date()) <= today]
+    there = [(d, v) for d, v in there if not (v.flags & NOT_THERE)]
+    counted = [(d, v) for d, v in there if d >= since]
     latest: dict[str, datetime] = dict(last_seen or {})
-    for v in there:
+    for _, v in there:
         if v.member_code and (v.member_code not in latest or v.at > latest[v.member_code]):
             latest[v.member_code] = v.at
     return Insights(
@@ -163,37 +165,37 @@ def _kind(visit: Visit) -> str:
     return str(visit.kind) if visit.kind is not None else "Other"
 
 
-def _weeks(visits: list[Visit], since: date, today: date) -> tuple[Week, ...]:
-    starts: list[date] = []
-    start = week_start(since)
-    while start <= today:
-        starts.append(start)
-        start += timedelta(weeks=1)
-    counts: dict[date, Counter[str]] = {s: Counter() for s in starts}
-    for v in visits:
-        counts[week_start(v.at.date())][_kind(v)] += 1
-    return tuple(Week(s, {k: counts[s][k] for k in KINDS}) for s in starts)
+Dated = list[tuple[date, Visit]]  # each visit with its (local) day, worked out once
 
 
-def _active(visits: list[Visit], since: date, today: date) -> tuple[tuple[date, int], ...]:
+def _weeks(visits: Dated, since: date, today: date) -> tuple[Week, ...]:
+    first = week_start(since)
+    starts = [first + timedelta(weeks=n) for n in range((today - first).days // 7 + 1)]
+    counts: list[Counter[str]] = [Counter() for _ in starts]
+    base = first.toordinal()
+    for day, v in visits:
+        counts[(day.toordinal() - base) // 7][_kind(v)] += 1
+    return tuple(Week(s, {k: c[k] for k in KINDS}) for s, c in zip(starts, counts, strict=True))
+
+
+def _active(visits: Dated, since: date, today: date) -> tuple[tuple[date, int], ...]:
     """For each week from `since`: members with a visit in the ACTIVE_DAYS up to its last day
     (today for this week)."""
-    ends: list[date] = []
-    start = week_start(since)
-    while start <= today:
-        ends.append(min(start + timedelta(days=6), today))
-        start += timedelta(weeks=1)
-    days: dict[str, set[date]] = defaultdict(set)
-    for v in visits:
+    first = week_start(since)
+    ends = [
+        min(first + timedelta(weeks=n, days=6), today) for n in range((today - first).days // 7 + 1)
+    ]
+    last_days = [end.toordinal() for end in ends]  # whole numbers: compared thousands of times
+    days: dict[str, set[int]] = defaultdict(set)
+    for day, v in visits:
         if v.member_code:
-            days[v.member_code].add(v.at.date())
+            days[v.member_code].add(day.toordinal())
     active = [0] * len(ends)
-    window = timedelta(days=ACTIVE_DAYS - 1)
     for seen in days.values():
         weeks: set[int] = set()  # the weeks whose last day is within ACTIVE_DAYS after a visit
         for day in seen:
-            n = bisect_left(ends, day)
-            while n < len(ends) and ends[n] <= day + window:
+            n = bisect_left(last_days, day)
+            while n < len(last_days) and last_days[n] < day + ACTIVE_DAYS:
                 weeks.add(n)
                 n += 1
         for n in weeks:
@@ -201,9 +203,9 @@ def _active(visits: list[Visit], since: date, today: date) -> tuple[tuple[date, 
     return tuple(zip(ends, active, strict=True))
 
 
-def _hours(visits: list[Visit]) -> tuple[int, ...]:
+def _hours(visits: Dated) -> tuple[int, ...]:
     counts = [0] * 24
-    for v in visits:
+    for _, v in visits:
         counts[v.at.hour] += 1
     return tuple(counts)
 
@@ -228,6 +230,7 @@ def _call(member: Member, why: str, say: str, rank: int) -> Call:
     return Call(member.code, _name(member), dialled(member.phone), why, say, rank)
 
 
+@cache  # thousands of calls, a few hundred days: strftime is slow
 def _day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
@@ -276,11 +279,14 @@ def _lapsed(members: list[Member], latest: Mapping[str, datetime], today: date) 
     return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
 
 
-def _packs(members: list[Member], visits: list[Visit], today: date) -> tuple[Call, ...]:
+def _packs(members: list[Member], visits: Dated, today: date) -> tuple[Call, ...]:
     """Packs ending within EXPIRY_DAYS with sessions left, running low (LOW_SESSIONS or
     fewer), or used up in the period; not when the member already has another pack of that
     kind to go on with."""
-    used = {v.pack_id: v.at.date() for v in sorted(visits, key=lambda v: v.at) if v.pack_id}
+    used: dict[str, date] = {}  # pack id -> the day of its last session
+    for day, v in visits:
+        if v.pack_id and day >= used.get(v.pack_id, day):
+            used[v.pack_id] = day
     soon = today + timedelta(days=EXPIRY_DAYS)
     out: list[Call] = []
     for m in members:
@@ -324,22 +330,23 @@ def _packs(members: list[Member], visits: list[Visit], today: date) -> tuple[Cal
 
 
 def _first_ems(
-    members: list[Member], visits: list[Visit], latest: Mapping[str, datetime], today: date
+    members: list[Member], visits: Dated, latest: Mapping[str, datetime], today: date
 ) -> tuple[Call, ...]:
     """Clients whose first EMS session was in the period, a week or more ago, with no visit
     since."""
     by_code = {m.code: m for m in members}
     cutoff = today - timedelta(days=FIRST_EMS_WAIT_DAYS)
     out: list[Call] = []
-    for v in visits:
+    for day, v in visits:
+        if VisitFlag.FIRST_EMS not in v.flags or day > cutoff:
+            continue
         member = by_code.get(v.member_code)
-        if member is None or VisitFlag.FIRST_EMS not in v.flags or v.at.date() > cutoff:
+        if member is None:
             continue
         if latest.get(v.member_code, v.at) > v.at:
             continue  # they came back
-        day = _day(v.at.date())
-        days = (today - v.at.date()).days
-        why = f"first EMS on {day}, not back since ({days} days)"
+        days = (today - day).days
+        why = f"first EMS on {_day(day)}, not back since ({days} days)"
         say = (
             f"How did you feel after your first EMS session on {day}? Shall we book your next one?"
         )

@@ -45,11 +45,6 @@ def _months(first_day: date, today: date) -> list[str]:
     return out
 
 
-def _month_bounds(month: str) -> tuple[date, date]:
-    first = date(int(month[:4]), int(month[5:]), 1)
-    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-
 def _damage(directory: Path, error: DamagedFile) -> str:
     try:
         name = str(error.path.relative_to(directory))
@@ -67,11 +62,14 @@ def records_from_store(
     kept = set(store.months())
     months = [m for m in _months(first_day, today) if m in kept]
     for n, month in enumerate(months, 1):
-        start, end = _month_bounds(month)
         try:
-            found.visits.extend(store.visits_between(max(start, first_day), min(end, today)))
+            visits = store.month_visits(month)
         except DamagedFile as e:
             found.damaged.append(_damage(store.directory, e))
+            visits = []
+        if month == months[0] or month == months[-1]:
+            visits = [v for v in visits if first_day <= v.at.date() <= today]
+        found.visits.extend(visits)
         if progress is not None:
             progress(n, len(months))
     seen = {v.member_code for v in found.visits}
