@@ -287,3 +287,15 @@ def test_charts_of_an_empty_studio() -> None:
         hours_chart(found, 60, 8),
     ):
         assert chart.strip() and set(chart) - {"\n"} <= CONSOLE_SAFE
+
+
+def test_active_members_match_the_definition_on_random_visits() -> None:
+    import random
+
+    rng = random.Random(14)
+    visits = [visit(f"m{rng.randrange(60)}", rng.randrange(0, 220)) for _ in range(900)]
+    found = run([], visits)
+    for end, count in found.active:
+        first = end - timedelta(days=29)
+        expected = {v.member_code for v in visits if first <= v.at.date() <= end}
+        assert count == len(expected), end

@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
+from itertools import accumulate
+from operator import itemgetter
+from typing import NamedTuple
 
 from kiosk.core.csvio import _cell as formula_safe
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
@@ -47,9 +50,9 @@ class Week:
         return sum(self.by_kind.values())
 
 
-@dataclass(frozen=True)
-class Call:
-    """One client to phone: who, why (for staff) and what to say (to the client)."""
+class Call(NamedTuple):
+    """One client to phone: who, why (for staff) and what to say (to the client). A named
+    tuple: thousands are made each time Insights opens."""
 
     code: str
     name: str
@@ -100,7 +103,7 @@ class Insights:
                     f"{first.say} {second.say}",
                     first.rank,
                 )
-        return tuple(sorted(best.values(), key=lambda c: (c.rank, c.name, c.code)))
+        return tuple(sorted(best.values(), key=_urgency))
 
     def busiest_hours(self, count: int = 3) -> list[tuple[int, int]]:
         """The busiest hours as (hour, visits), busiest first; hours with no visits left out."""
@@ -186,20 +189,23 @@ def _active(visits: Dated, since: date, today: date) -> tuple[tuple[date, int], 
         min(first + timedelta(weeks=n, days=6), today) for n in range((today - first).days // 7 + 1)
     ]
     last_days = [end.toordinal() for end in ends]  # whole numbers: compared thousands of times
-    days: dict[str, set[int]] = defaultdict(set)
+    days: dict[str, list[int]] = defaultdict(list)
     for day, v in visits:
         if v.member_code:
-            days[v.member_code].add(day.toordinal())
-    active = [0] * len(ends)
+            days[v.member_code].append(day.toordinal())
+    # each member adds 1 to the weeks whose last day is within ACTIVE_DAYS after a visit of
+    # theirs: runs of weeks, added as +1 at a run's start and -1 after its end
+    change = [0] * (len(ends) + 1)
     for seen in days.values():
-        weeks: set[int] = set()  # the weeks whose last day is within ACTIVE_DAYS after a visit
-        for day in seen:
-            n = bisect_left(last_days, day)
-            while n < len(last_days) and last_days[n] < day + ACTIVE_DAYS:
-                weeks.add(n)
-                n += 1
-        for n in weeks:
-            active[n] += 1
+        counted = 0  # weeks before this one already count this member
+        for number in sorted(seen):
+            first_week = max(bisect_left(last_days, number), counted)
+            after = bisect_left(last_days, number + ACTIVE_DAYS)
+            if after > first_week:
+                change[first_week] += 1
+                change[after] -= 1
+                counted = after
+    active = list(accumulate(change))[:-1]
     return tuple(zip(ends, active, strict=True))
 
 
@@ -241,12 +247,16 @@ def _sessions(n: int) -> str:
 
 def _left_on(packs: list[Pack]) -> str:
     """ "6 EMS sessions left (until Mon 1 Mar)" for each pack with sessions left."""
-    parts = []
-    for p in packs:
-        until = f" (until {_day(p.expires)})" if p.expires else ""
-        parts.append(f"{p.sessions_left} {p.kind} session{'' if p.sessions_left == 1 else 's'}")
-        parts[-1] += f" left{until}"
-    return ", ".join(parts)
+    return ", ".join(_pack_left(p.sessions_left, p.kind, p.expires) for p in packs)
+
+
+@cache  # many members hold the same pack: the same words
+def _pack_left(left: int, kind: PackKind, expires: date | None) -> str:
+    until = f" (until {_day(expires)})" if expires else ""
+    return f"{left} {kind} session{'' if left == 1 else 's'} left{until}"
+
+
+_urgency = itemgetter(5, 1, 0)  # a Call's rank, name and code
 
 
 def _lapsed(members: list[Member], latest: Mapping[str, datetime], today: date) -> tuple[Call, ...]:
@@ -257,17 +267,17 @@ def _lapsed(members: list[Member], latest: Mapping[str, datetime], today: date) 
         if not packs:
             continue
         last = latest.get(m.code)
-        if last is not None:
-            days = (today - last.date()).days
-            since = f"since {_day(last.date())}"
-        elif m.joined is not None:
-            days = (today - m.joined).days
-            since = f"since joining on {_day(m.joined)}"
-        else:
-            days, since = LAPSED_DAYS[-1], "on record"
+        known = last.date() if last is not None else m.joined
+        days = (today - known).days if known is not None else LAPSED_DAYS[-1]
         if days < LAPSED_DAYS[0]:
             continue
-        step = max(s for s in LAPSED_DAYS if days >= s)
+        if last is not None:
+            since = f"since {_day(last.date())}"
+        elif m.joined is not None:
+            since = f"since joining on {_day(m.joined)}"
+        else:
+            since = "on record"
+        step = next(s for s in reversed(LAPSED_DAYS) if days >= s)
         left = _left_on(packs)
         why = (
             f"no visit for {days} days ({step}+), {left}"
@@ -276,7 +286,7 @@ def _lapsed(members: list[Member], latest: Mapping[str, datetime], today: date) 
         )
         say = f"We have not seen you {since}. You have {left}: shall we book your next one?"
         out.append(_call(m, why, say, _LAPSED_RANK + days))
-    return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
+    return tuple(sorted(out, key=_urgency))
 
 
 def _packs(members: list[Member], visits: Dated, today: date) -> tuple[Call, ...]:
@@ -326,7 +336,7 @@ def _packs(members: list[Member], visits: Dated, today: date) -> tuple[Call, ...
             else:
                 continue
             out.append(_call(m, why, say, rank))
-    return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
+    return tuple(sorted(out, key=_urgency))
 
 
 def _first_ems(
@@ -351,7 +361,7 @@ def _first_ems(
             f"How did you feel after your first EMS session on {day}? Shall we book your next one?"
         )
         out.append(_call(member, why, say, _FIRST_EMS_RANK + days))
-    return tuple(sorted(out, key=lambda c: (c.rank, c.name, c.code)))
+    return tuple(sorted(out, key=_urgency))
 
 
 def figure_lines(found: Insights) -> list[str]:

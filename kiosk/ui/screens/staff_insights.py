@@ -8,11 +8,13 @@ first EMS clients not back) are chosen with 1-4 and exported as CSV to phone fro
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -39,6 +41,7 @@ LISTS: tuple[tuple[str, str], ...] = (
     ("first-ems-not-back", "First EMS not back"),
 )
 CHART_ROWS = 12
+ROWS_SHOWN = 100  # the most urgent; a longer list is for the CSV (and each row costs a redraw)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,6 @@ class Figures:
 class InsightsScreen(StaffScreen):
     CSS_PATH: ClassVar[CSSPathType | None] = INSIGHTS_CSS
     AUTO_FOCUS = "#calls"
-    WHILE_BUSY: ClassVar[frozenset[str]] = frozenset({"back"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=False),
         *(Binding(str(n), f"show_list({n - 1})", show=False) for n in range(1, len(LISTS) + 1)),
@@ -101,6 +103,18 @@ class InsightsScreen(StaffScreen):
         width = max(40, self.size.width - 6)
 
         def job() -> Figures:
+
+            # thousands of new records and no cycles among them: as Store.open does, the
+            # cyclic collector waits, instead of walking Textual's heap again and again
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                return figures()
+            finally:
+                if collecting:
+                    gc.enable()
+
+        def figures() -> Figures:
             from kiosk.store.insights import records_from_store
 
             read = records_from_store(
@@ -114,7 +128,36 @@ class InsightsScreen(StaffScreen):
             )
             return Figures(found, charts, tuple(read.damaged))
 
-        self.run_slow(WORKING, job, self._show)
+        async def load() -> None:
+            # a thread, so the keyboard is answered meanwhile; not run_slow, whose disabling
+            # and enabling every widget again costs as much as drawing the figures
+            try:
+                figures = await asyncio.to_thread(job)
+            except OSError as error:
+                self.query_one("#summary", Static).update(
+                    Content(f"Could not read the visits: {error.strerror or error}.")
+                )
+                self.say("Nothing to show: try again, or restore from a backup.", problem=True)
+                return
+            self._show(figures)
+
+        self.say(WORKING)
+        self.run_worker(load(), name=WORKING, group="insights")
+
+    @property
+    def working(self) -> bool:
+        return self.figures is None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.working and action in ("show_list", "export", "member"):
+            return False
+        return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.working and event.is_printable:
+            self.say(f"{WORKING} One moment, please.")  # the key is seen, and ignored
+            return
+        super().on_key(event)
 
     def on_insights_screen_read(self, message: Read) -> None:
         if self.figures is None:
@@ -166,12 +209,15 @@ class InsightsScreen(StaffScreen):
         listing.clear_options()
         listing.add_options(
             Option(plain(f"{c.name}  {c.phone}  {c.why}"), id=f"{k}")
-            for k, c in enumerate(self.calls)
+            for k, c in enumerate(self.calls[:ROWS_SHOWN])
         )
         if not self.calls:
             listing.add_option(Option("Nobody on this list.", disabled=True))
         else:
             listing.highlighted = 0
+        if len(self.calls) > ROWS_SHOWN:
+            more = len(self.calls) - ROWS_SHOWN
+            listing.add_option(Option(f"... and {more} more: E exports them all.", disabled=True))
         self._show_say()
 
     def action_show_list(self, n: int) -> None:
