@@ -165,8 +165,14 @@ def test_lapsed_members_with_sessions_left_by_30_60_90_days() -> None:
 
 
 def test_lapsed_without_any_visit_or_joining_date() -> None:
-    found = run([member("ghost", ems(4, None))], [])
+    ghost = member("ghost", ems(4, None))
+    found = run([ghost], [], last_seen={})  # every visit given: they never came
     assert [c.why for c in found.lapsed] == ["no visit on record (90+), 4 EMS sessions left"]
+    found = run([ghost], [])  # visits before those given unknown (the kiosk's Insights)
+    assert [c.why for c in found.lapsed] == [
+        "no visit for over 204 days (90+), 4 EMS sessions left"
+    ]
+    assert found.lapsed[0].say.startswith("We have not seen you for a while.")
 
 
 def test_packs_running_low_ending_soon_or_used_up() -> None:

@@ -82,6 +82,7 @@ def test_report_counts_sessions_the_members_file_does_not_yet(data_dir: Path) ->
     read = records_from_files(data_dir, today - timedelta(days=120), today)
     left = {m.code: m.packs[0].sessions_left for m in read.members}
     assert left == {"M1": 5, "M2": 2}
+    assert read.last_seen is not None
     assert read.last_seen["M1"].date() == today - timedelta(days=400)
 
 

@@ -140,7 +140,8 @@ def insights(
     last_seen: Mapping[str, datetime] | None = None,
 ) -> Insights:
     """Every figure, from the visits since `reading_from(today, since)` (older ones are
-    ignored) and `last_seen`: members' latest visit before those, when known."""
+    ignored) and `last_seen`: members' latest visit before those (None: not known, so a
+    member with none since is "not seen for over N days")."""
     since = since or default_since(today)
     first_read = reading_from(today, since)
     members = list(members)
@@ -158,7 +159,7 @@ def insights(
         active=_active(there, since, today),
         hours=_hours(counted),
         visits=len(counted),
-        lapsed=_lapsed(members, latest, today),
+        lapsed=_lapsed(members, latest, today, None if last_seen is not None else first_read),
         packs=_packs(members, counted, today),
         first_ems=_first_ems(members, counted, latest, today),
     )
@@ -259,31 +260,33 @@ def _pack_left(left: int, kind: PackKind, expires: date | None) -> str:
 _urgency = itemgetter(5, 1, 0)  # a Call's rank, name and code
 
 
-def _lapsed(members: list[Member], latest: Mapping[str, datetime], today: date) -> tuple[Call, ...]:
-    """Members with sessions left on a pack they can use and no visit for 30 days or more."""
+def _lapsed(
+    members: list[Member], latest: Mapping[str, datetime], today: date, history: date | None
+) -> tuple[Call, ...]:
+    """Members with sessions left on a pack they can use and no visit for 30 days or more.
+    `history`: the first day of the visits given, when earlier ones are unknown."""
     out: list[Call] = []
     for m in members:
         packs = [p for p in m.packs if usable(p, today)]
         if not packs:
             continue
         last = latest.get(m.code)
-        known = last.date() if last is not None else m.joined
-        days = (today - known).days if known is not None else LAPSED_DAYS[-1]
+        if last is not None:
+            days = (today - last.date()).days
+            for_days, since = f"for {days} days", f"since {_day(last.date())}"
+        elif m.joined is not None and (history is None or m.joined >= history):
+            days = (today - m.joined).days
+            for_days, since = f"for {days} days", f"since joining on {_day(m.joined)}"
+        elif history is not None:  # their last visit, if any, is before the visits given
+            days = (today - history).days
+            for_days, since = f"for over {days} days", "for a while"
+        else:
+            days, for_days, since = LAPSED_DAYS[-1], "on record", "for a while"
         if days < LAPSED_DAYS[0]:
             continue
-        if last is not None:
-            since = f"since {_day(last.date())}"
-        elif m.joined is not None:
-            since = f"since joining on {_day(m.joined)}"
-        else:
-            since = "on record"
         step = next(s for s in reversed(LAPSED_DAYS) if days >= s)
         left = _left_on(packs)
-        why = (
-            f"no visit for {days} days ({step}+), {left}"
-            if last is not None or m.joined is not None
-            else f"no visit on record ({step}+), {left}"
-        )
+        why = f"no visit {for_days} ({step}+), {left}"
         say = f"We have not seen you {since}. You have {left}: shall we book your next one?"
         out.append(_call(m, why, say, _LAPSED_RANK + days))
     return tuple(sorted(out, key=_urgency))

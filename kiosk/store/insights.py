@@ -2,7 +2,8 @@
 month so that a damaged month file is named and the rest still counted.
 
 API:
-    records_from_store(store, first_day, today, progress=None) -> Records   # the open kiosk
+    records_from_store(store, first_day, today, progress=None) -> Records   # the open kiosk;
+        # past months parsed once, kept while their files are unchanged
     records_from_files(directory, first_day, today, progress=None) -> Records
         # `kiosk report`: reads the files without the data directory's lock (beside a
         # running kiosk; every kiosk write is an atomic rename), and even when a file is
@@ -18,13 +19,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from kiosk.core.checkin import with_pack
-from kiosk.core.insights import usable
 from kiosk.core.members import Member, Visit
 from kiosk.store.documents import BadDocument, member_of, visit_of
 from kiosk.store.storage import DamagedFile, read_json_file
 from kiosk.store.store import MEMBERS_FILE, VISITS_DIR, Store, month_of
+from kiosk.store.summary import stat_print, trusted_print
 
 Progress = Callable[[int, int], object]
 
@@ -33,7 +35,8 @@ Progress = Callable[[int, int], object]
 class Records:
     members: list[Member] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)  # from first_day to today
-    last_seen: dict[str, datetime] = field(default_factory=dict)  # before first_day, if known
+    # each member's latest visit before first_day; None when not looked up (the kiosk)
+    last_seen: dict[str, datetime] | None = None
     damaged: list[str] = field(default_factory=list)  # "visits/2026-09.json: not valid JSON"
 
 
@@ -56,14 +59,15 @@ def _damage(directory: Path, error: DamagedFile) -> str:
 def records_from_store(
     store: Store, first_day: date, today: date, progress: Progress | None = None
 ) -> Records:
-    """From the open store: its members as they are now (check-ins counted), the visits from
-    `first_day`, and the latest earlier visit of members with sessions left and none since."""
+    """From the open store: its members as they are now (check-ins counted) and the visits
+    from `first_day`. No earlier visits (`last_seen` stays empty): looking each lapsed member
+    up in the visits summary would cost more than everything else here."""
     found = Records(members=store.members())
     kept = set(store.months())
     months = [m for m in _months(first_day, today) if m in kept]
     for n, month in enumerate(months, 1):
         try:
-            visits = store.month_visits(month)
+            visits = _month_visits(store, month)
         except DamagedFile as e:
             found.damaged.append(_damage(store.directory, e))
             visits = []
@@ -72,13 +76,31 @@ def records_from_store(
         found.visits.extend(visits)
         if progress is not None:
             progress(n, len(months))
-    seen = {v.member_code for v in found.visits}
-    for m in found.members:
-        if m.code not in seen and any(usable(p, today) for p in m.packs):
-            last = store.last_visit(m.code)  # from memory (the visits summary)
-            if last is not None and last.at.date() < first_day:
-                found.last_seen[m.code] = last.at
     return found
+
+
+# Past months' visits as read before, by store and month, with the file's fingerprint: every
+# write replaces a month file (a new inode, new times), so a file that still has the print
+# is the file read. A print taken just after a change is not kept (summary.trusted_print).
+_read: WeakKeyDictionary[Store, dict[str, tuple[tuple[int, ...], list[Visit]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _month_visits(store: Store, month: str) -> list[Visit]:
+    try:
+        before = (store.visits_dir / f"{month}.json").stat()
+    except FileNotFoundError:
+        return []
+    known = _read.setdefault(store, {})
+    had = known.get(month)
+    if had is not None and had[0] == stat_print(before):
+        return had[1]
+    visits = store.month_visits(month)
+    fingerprint = trusted_print(before)
+    if fingerprint is not None:
+        known[month] = (fingerprint, visits)
+    return visits
 
 
 def records_from_files(
@@ -87,7 +109,8 @@ def records_from_files(
     """From the files: every month is read (a member's latest visit may be years back); a
     damaged one is named in `damaged` and left out."""
     directory = Path(directory)
-    found = Records()
+    last_seen: dict[str, datetime] = {}
+    found = Records(last_seen=last_seen)
     charged: dict[str, int] = {}
     try:
         table = _table(read_json_file(directory / MEMBERS_FILE))
@@ -120,9 +143,9 @@ def records_from_files(
             if first_day <= day <= today:
                 found.visits.append(v)
             elif day < first_day and v.member_code:
-                had = found.last_seen.get(v.member_code)
+                had = last_seen.get(v.member_code)
                 if had is None or v.at > had:
-                    found.last_seen[v.member_code] = v.at
+                    last_seen[v.member_code] = v.at
             if v.pack_id and isinstance(doc.get("charge"), int):
                 charges[v.pack_id].add(doc["charge"])
         if progress is not None:
