@@ -145,13 +145,19 @@ def insights(
     since = since or default_since(today)
     first_read = reading_from(today, since)
     members = list(members)
-    there = [(d, v) for v in visits if first_read <= (d := v.at.date()) <= today]
-    there = [(d, v) for d, v in there if not (v.flags & NOT_THERE)]
-    counted = [(d, v) for d, v in there if d >= since]
+    there: Dated = []  # the visits read, no-shows left out
+    counted: Dated = []  # ... of them, those since `since`
     latest: dict[str, datetime] = dict(last_seen or {})
-    for _, v in there:
-        if v.member_code and (v.member_code not in latest or v.at > latest[v.member_code]):
-            latest[v.member_code] = v.at
+    for v in visits:  # one pass: tens of thousands of visits
+        day = v.at.date()
+        if not first_read <= day <= today or (v.flags and v.flags & NOT_THERE):
+            continue
+        there.append((day, v))
+        if day >= since:
+            counted.append((day, v))
+        code = v.member_code
+        if code and (code not in latest or v.at > latest[code]):
+            latest[code] = v.at
     return Insights(
         today=today,
         since=since,
@@ -267,7 +273,11 @@ def _lapsed(
     `history`: the first day of the visits given, when earlier ones are unknown."""
     out: list[Call] = []
     for m in members:
-        packs = [p for p in m.packs if usable(p, today)]
+        packs = [
+            p
+            for p in m.packs
+            if p.sessions_left > 0 and (p.expires is None or p.expires >= today)  # usable()
+        ]
         if not packs:
             continue
         last = latest.get(m.code)

@@ -67,14 +67,14 @@ def records_from_store(
     months = [m for m in _months(first_day, today) if m in kept]
     for n, month in enumerate(months, 1):
         try:
-            visits = _month_visits(store, month)
+            visits, read = _month_visits(store, month)
         except DamagedFile as e:
             found.damaged.append(_damage(store.directory, e))
-            visits = []
+            visits, read = [], True
         if month == months[0] or month == months[-1]:
             visits = [v for v in visits if first_day <= v.at.date() <= today]
         found.visits.extend(visits)
-        if progress is not None:
+        if progress is not None and (read or n == len(months)):  # each shown costs a redraw
             progress(n, len(months))
     return found
 
@@ -87,20 +87,21 @@ _read: WeakKeyDictionary[Store, dict[str, tuple[tuple[int, ...], list[Visit]]]] 
 )
 
 
-def _month_visits(store: Store, month: str) -> list[Visit]:
+def _month_visits(store: Store, month: str) -> tuple[list[Visit], bool]:
+    """The month's visits, and whether its file had to be read for them."""
     try:
         before = (store.visits_dir / f"{month}.json").stat()
     except FileNotFoundError:
-        return []
+        return [], False
     known = _read.setdefault(store, {})
     had = known.get(month)
     if had is not None and had[0] == stat_print(before):
-        return had[1]
+        return had[1], False
     visits = store.month_visits(month)
     fingerprint = trusted_print(before)
     if fingerprint is not None:
         known[month] = (fingerprint, visits)
-    return visits
+    return visits, True
 
 
 def records_from_files(
