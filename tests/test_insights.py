@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from kiosk.core.insight_charts import (
     CONSOLE_SAFE,
     KEY,
@@ -305,3 +307,14 @@ def test_active_members_match_the_definition_on_random_visits() -> None:
         first = end - timedelta(days=29)
         expected = {v.member_code for v in visits if first <= v.at.date() <= end}
         assert count == len(expected), end
+
+
+def test_the_lapsed_list_reads_as_a_list() -> None:
+    members = [member(f"m{n}", ems(5)) for n in range(5)]
+    found = run(members, [visit(f"m{n}", 30 + 10 * n) for n in range(5)])
+    whole = list(found.lapsed)
+    assert len(found.lapsed) == 5 and [c.code for c in whole] == [f"m{n}" for n in range(5)]
+    assert found.lapsed[-1] == whole[-1] and list(found.lapsed[1:3]) == whole[1:3]
+    assert [c.code for c in found.lapsed.lapsed_under(60)] == ["m0", "m1", "m2"]
+    with pytest.raises(IndexError):
+        found.lapsed[5]

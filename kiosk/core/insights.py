@@ -17,13 +17,13 @@ import csv
 import io
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import accumulate
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from kiosk.core.csvio import _cell as formula_safe
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
@@ -70,11 +70,11 @@ class Insights:
     active: tuple[tuple[date, int], ...]  # (a week's last day, members active then)
     hours: tuple[int, ...]  # visits by hour of the day, 0 to 23
     visits: int  # visits counted (since `since`)
-    lapsed: tuple[Call, ...]
+    lapsed: Lapsed
     packs: tuple[Call, ...]
     first_ems: tuple[Call, ...]
 
-    def lists(self) -> dict[str, tuple[Call, ...]]:
+    def lists(self) -> dict[str, Sequence[Call]]:
         """Each list by its file-name-like title, the week's calls first."""
         return {
             "call-this-week": self.calls_this_week(),
@@ -87,7 +87,7 @@ class Insights:
         """One line a member, most urgent first: first EMS not back, packs ending or running
         low, and members lapsed 30 to 59 days (still easy to win back); longer lapses are in
         `lapsed` only."""
-        recent = [c for c in self.lapsed if c.rank < _LAPSED_RANK + 60]
+        recent = self.lapsed.lapsed_under(LAPSED_DAYS[1])
         best: dict[str, Call] = {}
         for call in (*self.first_ems, *self.packs, *recent):
             had = best.get(call.code)
@@ -266,12 +266,75 @@ def _pack_left(left: int, kind: PackKind, expires: date | None) -> str:
 _urgency = itemgetter(5, 1, 0)  # a Call's rank, name and code
 
 
+# rank, name, code, member, their usable packs, last visit or joining day (None: unknown),
+# whether that day is their joining day
+Lapse = tuple[int, str, str, Member, list[Pack], date | None, bool]
+
+
+class Lapsed(Sequence[Call]):
+    """The lapsed members as calls, shortest lapse first. Each line's words are made when it
+    is first read: thousands of members may have lapsed, and a screen shows a hundred."""
+
+    def __init__(self, found: list[Lapse]) -> None:
+        self._found = sorted(found, key=itemgetter(0, 1, 2))
+        self._made: dict[int, Call] = {}
+        self.history: date | None = None  # the first day of the visits given, if not all
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    @overload
+    def __getitem__(self, n: int) -> Call: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[Call]: ...
+
+    def __getitem__(self, n: int | slice) -> Call | Sequence[Call]:
+        if isinstance(n, slice):
+            return [self[k] for k in range(*n.indices(len(self)))]
+        n = range(len(self))[n]  # IndexError as a list's; negative from the end
+        made = self._made.get(n)
+        if made is None:
+            made = self._made[n] = self._words(*self._found[n])
+        return made
+
+    def lapsed_under(self, days: int) -> Sequence[Call]:
+        """The calls of members lapsed fewer than `days` days."""
+        count = bisect_left([f[0] for f in self._found], _LAPSED_RANK + days)
+        return self[:count]
+
+    def _words(
+        self,
+        rank: int,
+        _: str,
+        __: str,
+        m: Member,
+        packs: list[Pack],
+        known: date | None,
+        joined: bool,
+    ) -> Call:
+        days = rank - _LAPSED_RANK
+        if known is None and self.history is None:
+            for_days, since = "on record", "for a while"
+        elif known is None:  # their last visit, if any, is before the visits given
+            for_days, since = f"for over {days} days", "for a while"
+        elif joined:
+            for_days, since = f"for {days} days", f"since joining on {_day(known)}"
+        else:
+            for_days, since = f"for {days} days", f"since {_day(known)}"
+        step = next(s for s in reversed(LAPSED_DAYS) if days >= s)
+        left = _left_on(packs)
+        why = f"no visit {for_days} ({step}+), {left}"
+        say = f"We have not seen you {since}. You have {left}: shall we book your next one?"
+        return _call(m, why, say, rank)
+
+
 def _lapsed(
     members: list[Member], latest: Mapping[str, datetime], today: date, history: date | None
-) -> tuple[Call, ...]:
+) -> Lapsed:
     """Members with sessions left on a pack they can use and no visit for 30 days or more.
     `history`: the first day of the visits given, when earlier ones are unknown."""
-    out: list[Call] = []
+    found: list[Lapse] = []
     for m in members:
         packs = [
             p
@@ -281,25 +344,23 @@ def _lapsed(
         if not packs:
             continue
         last = latest.get(m.code)
+        known: date | None
         if last is not None:
-            days = (today - last.date()).days
-            for_days, since = f"for {days} days", f"since {_day(last.date())}"
+            known = last.date()
         elif m.joined is not None and (history is None or m.joined >= history):
-            days = (today - m.joined).days
-            for_days, since = f"for {days} days", f"since joining on {_day(m.joined)}"
-        elif history is not None:  # their last visit, if any, is before the visits given
-            days = (today - history).days
-            for_days, since = f"for over {days} days", "for a while"
+            known = m.joined
         else:
-            days, for_days, since = LAPSED_DAYS[-1], "on record", "for a while"
-        if days < LAPSED_DAYS[0]:
-            continue
-        step = next(s for s in reversed(LAPSED_DAYS) if days >= s)
-        left = _left_on(packs)
-        why = f"no visit {for_days} ({step}+), {left}"
-        say = f"We have not seen you {since}. You have {left}: shall we book your next one?"
-        out.append(_call(m, why, say, _LAPSED_RANK + days))
-    return tuple(sorted(out, key=_urgency))
+            known = None
+        if known is not None:
+            days = (today - known).days
+        else:
+            days = (today - history).days if history is not None else LAPSED_DAYS[-1]
+        if days >= LAPSED_DAYS[0]:
+            joined = last is None and known is not None
+            found.append((_LAPSED_RANK + days, _name(m), m.code, m, packs, known, joined))
+    lapsed = Lapsed(found)
+    lapsed.history = history
+    return lapsed
 
 
 def _packs(members: list[Member], visits: Dated, today: date) -> tuple[Call, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -73,7 +74,7 @@ class InsightsScreen(StaffScreen):
         super().__init__(app)
         self.figures: Figures | None = None
         self.shown = 0  # which of LISTS
-        self.calls: tuple[Call, ...] = ()
+        self.calls: Sequence[Call] = ()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="kiosk-form staff-body"):
