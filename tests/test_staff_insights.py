@@ -75,9 +75,10 @@ async def test_opens_from_the_menu_and_shows_who_to_call_and_why(app: KioskApp) 
         assert "[1 Call this week: 3]" in shown(app, "#lists")
         assert shown(app, "#say").startswith("Why: first EMS on Sat 14 Nov")
         assert "Say: How did you feel after your first EMS session" in shown(app, "#say")
-        assert "Visits per week" in shown(app, "#chart-0")
-        assert "Active members" in shown(app, "#chart-1")
-        assert "Visits by hour" in shown(app, "#chart-2")
+        charts = shown(app, "#figures")
+        assert "Visits per week" in charts and "██ EMS   ▒▒ PT" in charts
+        assert "Active members (a visit in the last 30 days)" in charts
+        assert "Visits by hour" in charts
         assert "Active members now (a visit in the last 30 days): 2." in shown(app, "#figures")
 
 

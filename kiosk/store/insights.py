@@ -74,7 +74,7 @@ def records_from_store(
         if month == months[0] or month == months[-1]:
             visits = [v for v in visits if first_day <= v.at.date() <= today]
         found.visits.extend(visits)
-        if progress is not None and (read or n == len(months)):  # each shown costs a redraw
+        if progress is not None and read:  # a month from memory is not worth a redraw
             progress(n, len(months))
     return found
 

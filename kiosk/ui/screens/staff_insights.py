@@ -42,7 +42,7 @@ LISTS: tuple[tuple[str, str], ...] = (
     ("first-ems-not-back", "First EMS not back"),
 )
 CHART_ROWS = 12
-ROWS_SHOWN = 100  # the most urgent; a longer list is for the CSV (and each row costs a redraw)
+ROWS_SHOWN = 50  # the most urgent; a longer list is for the CSV (and each row costs a redraw)
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,7 @@ class InsightsScreen(StaffScreen):
             yield OptionList(id="calls", classes="staff-list")
             yield Static("", id="say")
             with VerticalScroll(id="charts"):
-                for n in range(3):
-                    yield Static("", id=f"chart-{n}", classes="chart")
-                yield Static(Content(KEY), id="key")
+                # one widget for all of it: each one more is laid out again at every change
                 yield Static("", id="figures")
             with Horizontal(classes="staff-actions"):
                 yield Button("E  Export lists (CSV)", id="export")
@@ -167,11 +165,10 @@ class InsightsScreen(StaffScreen):
 
     def _show(self, figures: Figures) -> None:
         self.figures = figures
-        for n, chart in enumerate(figures.charts):
-            self.query_one(f"#chart-{n}", Static).update(Content(chart))
-        self.query_one("#figures", Static).update(
-            Content("\n".join(figure_lines(figures.insights)))
-        )
+        visits, *others = figures.charts
+        words = "\n".join(figure_lines(figures.insights))
+        text = "\n\n".join([visits, KEY, *others, words])
+        self.query_one("#figures", Static).update(Content(text))
         self.show_list(self.shown)
         if figures.damaged:
             self.say(
