@@ -22,7 +22,7 @@ from kiosk.ui.screens.staff import StaffHome
 from kiosk.ui.screens.staff_files import FolderScreen
 from kiosk.ui.screens.staff_insights import WORKING, InsightsScreen
 from kiosk.ui.screens.staff_members import MemberScreen
-from tests.staff_helpers import FAR, PIN, busy, open_staff_mode, options, settle, until
+from tests.staff_helpers import FAR, PIN, open_staff_mode, options, settle, until
 
 LAPSED = Member(
     "M2001", "Lena", "Lapsed", "+447700900201", packs=(Pack("P-l", PackKind.EMS, 10, 6, FAR),)
@@ -97,7 +97,8 @@ async def test_shows_progress_while_working_and_keys_still_answer(
     async with app.run_test(size=(100, 40)) as pilot:
         await open_insights(app, pilot)
         await until(pilot, lambda: "read 2 of 2 months" in shown(app, "#summary"), "progress")
-        assert busy(app) == WORKING
+        assert isinstance(app.screen, InsightsScreen) and app.screen.working
+        assert shown(app, "#status") == WORKING
         await pilot.press("2")  # seen, and answered, while the worker works
         await until(pilot, lambda: "One moment" in shown(app, "#status"), "an answer to the key")
         release.set()
@@ -117,7 +118,7 @@ async def test_esc_while_working_goes_back(app: KioskApp, monkeypatch: pytest.Mo
     monkeypatch.setattr(store_insights, "records_from_store", held)
     async with app.run_test(size=(100, 40)) as pilot:
         await open_insights(app, pilot)
-        await until(pilot, lambda: busy(app) == WORKING, "the work to start")
+        await until(pilot, lambda: shown(app, "#status") == WORKING, "the work to start")
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, StaffHome), "staff home")
         release.set()
