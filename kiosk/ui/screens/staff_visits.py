@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 
+
 def who(member: Member | None, code: str) -> str:
     if not code:
         return "(erased member)"

@@ -241,7 +241,9 @@ class TextLine(Static):
         if y == 0 and self._strip is not None:
             return self._strip
         rich_style = self.rich_style
-        style = Style.from_color(rich_style.color, rich_style.bgcolor) + Style(bold=rich_style.bold)
+        style = Style.from_color(rich_style.color, rich_style.bgcolor) + Style(
+            bold=rich_style.bold
+        )
         width = self.size.width
         if y != 0:
             return Strip.blank(width, style)
@@ -250,3 +252,4 @@ class TextLine(Static):
         line = " " * left + text + " " * (width - left - len(text))
         self._strip = Strip([Segment(line, style)], width)
         return self._strip
+
