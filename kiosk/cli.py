@@ -573,6 +573,38 @@ def cmd_bookings_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The owner's figures and lists (as in staff mode's Insights); with --csv, the lists as
+    CSV files. Reads the files without the lock: safe while the kiosk runs."""
+    from kiosk.core.clock import SystemClock
+    from kiosk.core.insight_charts import KEY, active_chart, hours_chart, visits_chart
+    from kiosk.core.insights import calls_csv, figure_lines, insights, reading_from
+    from kiosk.store.files import write_text_atomic
+    from kiosk.store.insights import records_from_files
+
+    today = SystemClock().now().date()
+    read = records_from_files(data_dir(args), reading_from(today, args.since), today)
+    found = insights(read.members, read.visits, today, args.since, read.last_seen)
+    for damaged in read.damaged:
+        print(f"DAMAGED, left out: {damaged} (restore it from a backup)")
+    for line in figure_lines(found):
+        print(line)
+    for chart in (visits_chart(found, 100, 16), KEY, active_chart(found, 100, 12)):
+        print(f"\n{chart}")
+    print(f"\n{hours_chart(found, 100, 12)}")
+    for name, calls in found.lists().items():
+        print(f"\n{name}: {len(calls)}")
+        for c in calls:
+            print(f"  {c.name}  {c.phone}  {c.code}  {c.why}\n      say: {c.say}")
+    if args.csv is not None:
+        folder = Path(args.csv)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, calls in found.lists().items():
+            write_text_atomic(folder / f"{name}-{today.isoformat()}.csv", calls_csv(calls))
+        print(f"\nwrote {len(found.lists())} CSV file(s) to {folder}")
+    return 4 if read.damaged else 0
+
+
 def _add_bookings_commands(sub: Any, commands: dict[str, Command]) -> None:
     bookings = sub.add_parser("bookings", help="bookings from the studio's calendar (iCalendar)")
     bookings_sub = bookings.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -688,7 +720,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     )
     commands["set-pin"] = cmd_set_pin
     _add_bookings_commands(sub, commands)
-    for name in ("run", "check", "set-pin", "backup", "restore", "maintenance"):
+    report = sub.add_parser("report", help="the owner's figures and who to call (as in staff mode)")
+    report.add_argument(
+        "--since", metavar="DATE", type=_day_argument, help="count from DATE (default 26 weeks)"
+    )
+    report.add_argument("--csv", metavar="DIR", help="also write the lists as CSV files there")
+    commands["report"] = cmd_report
+    for name in ("run", "check", "set-pin", "backup", "restore", "maintenance", "report"):
         _data_options(sub.choices[name])  # `kiosk run --data DIR` as well as `kiosk --data DIR run`
     return parser, commands
 

@@ -20,6 +20,7 @@ API (everything returns plain values from kiosk/core/members.py):
     all_visits() -> list[Visit]   # every month (export)
     remove_visit(visit_id, give_back=False) -> Visit | None; visits_on(day)
     visits_between(first_day, last_day); visits_of(code); anonymise_visits(code) -> int
+    month_visits(month) -> list[Visit]   # one month file, unsorted (kiosk/store/insights.py)
   screenings (screenings.json, apart from members: special-category data):
     screening(code) -> Screening | None; save_screening(s); delete_screening(code) -> bool;
     screenings() -> list[Screening]
@@ -732,6 +733,13 @@ class Store:
             if first_day <= v.at.date() <= last_day
         ]
         return sorted(out, key=lambda v: (v.at, v.id))
+
+    def month_visits(self, month: str) -> list[Visit]:
+        """One month's visits ("2026-11") in file order, unsorted (sorting thousands of
+        timezone-aware times costs more than reading them); DamagedFile if unreadable."""
+        if not self._month_path(month).exists():
+            return []
+        return self._month_visits(month)
 
     def all_visits(self) -> list[Visit]:
         """Every visit, oldest first (export; reads every month file)."""

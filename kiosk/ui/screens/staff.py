@@ -203,7 +203,15 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("6", "Leave staff mode", "leave"),
     ("7", "Exit the kiosk", "exit_kiosk"),
     ("8", "Bookings (schedule, no-shows, matching, own bookings)", "bookings"),
+    ("i", "Insights (who to call this week, charts)", "insights"),
 )
+
+
+def menu_keys() -> str:
+    """The menu keys as shown: the digits as a range, then any letter keys ("1-8, i")."""
+    digits = [k for k, _, _ in MENU if k.isdigit()]
+    letters = [k for k, _, _ in MENU if not k.isdigit()]
+    return ", ".join([f"{digits[0]}-{digits[-1]}", *letters] if digits else letters)
 
 
 class StaffHome(StaffScreen):
@@ -234,7 +242,7 @@ class StaffHome(StaffScreen):
             )
             yield status_line()
             yield keys_line(
-                f"1-{len(MENU)} or Enter: choose   Esc: leave staff mode   "
+                f"{menu_keys()} or Enter: choose   Esc: leave staff mode   "
                 f"Logs out after {int(self.idle_seconds)} s untouched"
             )
 
@@ -256,6 +264,11 @@ class StaffHome(StaffScreen):
         from kiosk.ui.screens.staff_bookings import BookingsScreen
 
         self.app.push_screen(BookingsScreen(self.kiosk))
+
+    def action_insights(self) -> None:
+        from kiosk.ui.screens.staff_insights import InsightsScreen
+
+        self.app.push_screen(InsightsScreen(self.kiosk))
 
     def action_find(self) -> None:
         from kiosk.ui.screens.staff_members import FindMemberScreen
