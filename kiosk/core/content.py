@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kiosk.core.fields import Problem
 from kiosk.core.programmes import WarmupLibrary, load_warmups
+from kiosk.core.retention import notice_problems
 from kiosk.core.screening import SCREENING_FILE, SHIPPED, Questions, load_questions
 from kiosk.core.studio import Slide, Studio, load_slides, load_studio
 from kiosk.core.terms import Terms, load_terms
@@ -53,4 +54,5 @@ def load_content(directory: Path) -> Content:
         # the check-in result then simply offers no warm-up; staff should still hear of it
         message = f"no programme has id {wanted!r}"
         problems.append(Problem("studio.toml", "check_in_warmup", message))
+    problems += notice_problems(terms, studio.staff)  # the privacy notice keeps the code's word
     return Content(directory, studio, slides, warmups, terms, tuple(problems), questions)

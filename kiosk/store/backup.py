@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.store.aside import DAMAGED_DIR, REPLACED_PREFIX
 from kiosk.store.documents import BadDocument, member_of, screening_of, visit_of
 from kiosk.store.files import fsync_dir, write_atomic
 from kiosk.store.lock import LOCK_NAME, DataDirLock
@@ -43,8 +44,6 @@ from kiosk.store.storage import DamagedFile, read_json_file
 from kiosk.store.summary import SUMMARY_FILE
 
 BACKUPS_DIR = "backups"
-DAMAGED_DIR = "damaged"
-REPLACED_PREFIX = "damaged-or-replaced-"
 MANIFEST = "MANIFEST.json"
 FORMAT = 1
 _STAGE_PREFIX = ".restore-"

@@ -657,7 +657,8 @@ class Store:
         count = 0
         self._merged.add(code)  # what the summary says of them no longer holds
         for month in sorted(self._member_months(code)):
-            changed = self._visits_table(month).update({"member_code": ""}, q.member_code == code)
+            blank = {"member_code": "", "note": ""}  # a note may name them or their health
+            changed = self._visits_table(month).update(blank, q.member_code == code)
             count += len(changed)
         self._months_of.pop(code, None)
         for key in [k for k in self._last if k[0] == code]:

@@ -1,0 +1,76 @@
+"""The privacy notice's retention promise, carried out: at each kiosk start and by
+`kiosk maintenance`.
+
+maintain() anonymises members past `member_retention_months` (kiosk/core/retention.py says who:
+their record, packs, screening and refused check-ins deleted, visits kept as anonymous counts,
+the same as an erasure), deletes health screenings past `screening_retention_months`, and deletes
+files set aside by repairs and restores after `backup_generations` days. It reads every member's
+latest visit: call it from a worker in the kiosk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from kiosk.core.members import Member
+from kiosk.core.retention import DUE_DAYS, Due, due_within
+from kiosk.core.studio import StaffPolicy
+from kiosk.store.aside import erase_from_aside, prune_aside
+from kiosk.store.privacy import erase_records, identifiers, purge_old_screenings
+from kiosk.store.store import Store
+
+
+def members_seen(store: Store) -> list[tuple[Member, date | None]]:
+    """Each member with the day of their last visit (None if they never came)."""
+    out: list[tuple[Member, date | None]] = []
+    for member in store.members():
+        visit = store.last_visit(member.code)
+        out.append((member, visit.at.date() if visit is not None else None))
+    return out
+
+
+def due(store: Store, today: date, months: int, days: int = DUE_DAYS) -> list[Due]:
+    """Who will be anonymised by `today + days` (those already due first)."""
+    return due_within(members_seen(store), today, months, days)
+
+
+def anonymise_past_retention(store: Store, today: date, months: int) -> list[str]:
+    """Anonymise every member past retention today; returns their codes."""
+    words: list[str] = []
+    codes: list[str] = []
+    for d in due(store, today, months, days=0):
+        words += identifiers(store.member(d.code))
+        if erase_records(store, d.code):
+            codes.append(d.code)
+    if codes:
+        erase_from_aside(store.directory, codes, words)
+    return codes
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    anonymised: int  # members past retention
+    screenings: int  # health screenings past retention
+    pruned: list[Path] = field(default_factory=list)  # files set aside, now deleted
+
+    def lines(self, staff: StaffPolicy) -> list[str]:
+        """What was done, in words without anybody's name (for the log and the command line)."""
+        return [
+            f"anonymised {self.anonymised} member(s) not seen for "
+            f"{staff.member_retention_months} months (visits kept as anonymous counts)",
+            f"deleted {self.screenings} health screening(s) of members not seen for "
+            f"{staff.screening_retention_months} months",
+            f"deleted {len(self.pruned)} file(s) or folder(s) set aside by repairs and restores "
+            f"more than {staff.backup_generations} days ago",
+        ]
+
+
+def maintain(store: Store, now: datetime, staff: StaffPolicy) -> Maintenance:
+    """Everything the retention settings promise, done once."""
+    today = now.date()
+    anonymised = anonymise_past_retention(store, today, staff.member_retention_months)
+    screenings = purge_old_screenings(store, today, staff.screening_retention_months)
+    pruned = prune_aside(store.directory, now, staff.backup_generations)
+    return Maintenance(len(anonymised), screenings, pruned)
