@@ -67,7 +67,7 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.store.lock import DataDirLock
     from kiosk.store.log import log
     from kiosk.store.recovery import open_store
-    from kiosk.store.retention import maintain
+    from kiosk.store.retention import maintain_at_start
     from kiosk.ui.app import KioskApp
 
     content = load_content(content_dir(args))
@@ -89,8 +89,7 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
         for warning in warnings:
             log.warning("%s", warning)
         # the kiosk runs for months: retention is applied at each start as well as by maintenance
-        for line in maintain(store, clock.now(), content.studio.staff).lines(content.studio.staff):
-            log.info("%s", line)
+        warnings += maintain_at_start(store, clock.now(), content.studio.staff)
         # content staff must hear of at once (the shipped health questions in use)
         return store, [*warnings, *content.staff_warnings]
 

@@ -45,15 +45,13 @@ def past_retention(seen: date, today: date, months: int) -> bool:
 
 
 def anonymised_on(seen: date, months: int) -> date:
-    """The first day `seen` is past retention: the day after the same day `months` later."""
+    """The first day `seen` is past retention (past_retention, so the two always agree)."""
     total = seen.year * 12 + seen.month - 1 + months
     year, month = divmod(total, 12)
-    month += 1
-    next_month = date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
-    if seen.day > last_day:  # e.g. 31 January + 1 month: every day of February is within
-        return next_month
-    return date(year, month, seen.day) + timedelta(days=1)
+    day = date(year, month + 1, 1)  # from the first of the month `months` later...
+    while not past_retention(seen, day, months):  # ...to the day: at most a month of steps
+        day += timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)

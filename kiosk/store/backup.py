@@ -34,7 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.store.aside import DAMAGED_DIR, REPLACED_PREFIX
+from kiosk.store.aside import DAMAGED_DIR as DAMAGED_DIR  # where they live; named here too
+from kiosk.store.aside import REPLACED_PREFIX as REPLACED_PREFIX
 from kiosk.store.documents import BadDocument, member_of, screening_of, visit_of
 from kiosk.store.files import fsync_dir, write_atomic
 from kiosk.store.lock import LOCK_NAME, DataDirLock

@@ -18,7 +18,9 @@ from kiosk.core.members import Member
 from kiosk.core.retention import DUE_DAYS, Due, due_within
 from kiosk.core.studio import StaffPolicy
 from kiosk.store.aside import erase_from_aside, prune_aside
+from kiosk.store.log import log
 from kiosk.store.privacy import erase_records, identifiers, purge_old_screenings
+from kiosk.store.storage import DamagedFile
 from kiosk.store.store import Store
 
 
@@ -74,3 +76,20 @@ def maintain(store: Store, now: datetime, staff: StaffPolicy) -> Maintenance:
     screenings = purge_old_screenings(store, today, staff.screening_retention_months)
     pruned = prune_aside(store.directory, now, staff.backup_generations)
     return Maintenance(len(anonymised), screenings, pruned)
+
+
+def maintain_at_start(store: Store, now: datetime, staff: StaffPolicy) -> list[str]:
+    """maintain() as the kiosk starts (in its store worker): what it did goes to the log, and a
+    failure (a full or read-only disk) is a warning for staff, never a kiosk that cannot start."""
+    try:
+        done = maintain(store, now, staff)
+    except (OSError, DamagedFile) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        log.warning("retention could not be applied at start-up: %s", why)
+        return [
+            f"Old data could not be deleted as the privacy notice promises ({why}). "
+            "Run `kiosk maintenance` once the problem is fixed."
+        ]
+    for line in done.lines(staff):
+        log.info("%s", line)
+    return []

@@ -650,15 +650,15 @@ class Store:
         return self._visit_count
 
     def anonymise_visits(self, code: str) -> int:
-        """Blank the member code on all their visits (erasure); returns how many."""
+        """Blank the member code, pack and note on all their visits (erasure); returns how
+        many. Kind, time and flags stay: the studio's counts still add up."""
         if not code:
             return 0
         q = Query()
         count = 0
         self._merged.add(code)  # what the summary says of them no longer holds
         for month in sorted(self._member_months(code)):
-            blank = {"member_code": "", "note": ""}  # a note may name them or their health
-            changed = self._visits_table(month).update(blank, q.member_code == code)
+            changed = self._visits_table(month).update(_anonymous, q.member_code == code)
             count += len(changed)
         self._months_of.pop(code, None)
         for key in [k for k in self._last if k[0] == code]:
@@ -697,6 +697,12 @@ class Store:
         self._screenings_table().remove(doc_ids=[doc_id])
         del self._screenings[code]
         return True
+
+
+def _anonymous(doc: dict[str, Any]) -> None:
+    """A visit with nothing left that names the member or ties their visits together."""
+    doc.update(member_code="", note="", pack_id=None)  # a note may name their health
+    doc.pop("charge", None)
 
 
 class _Taken:
