@@ -363,7 +363,7 @@ def cmd_members_export_one(args: argparse.Namespace) -> int:
 
 
 def cmd_members_erase(args: argparse.Namespace) -> int:
-    from kiosk.store.privacy import erase_member
+    from kiosk.store.privacy import erase
 
     with open_data(args) as store:
         member = store.member(args.code)
@@ -388,11 +388,19 @@ def cmd_members_erase(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("yes", "y"):
                 print("nothing erased")
                 return 1
-        erase_member(store, code)
+        aside = erase(store, code)
     print(
         f"erased {code}; {visits} visit(s) anonymised. Backups made before now still hold "
         "their details until they age out; a restored one is erased again at start-up."
     )
+    if aside is not None and (aside.changed or aside.deleted):
+        print(f"taken out of {len(aside.changed) + len(aside.deleted)} file(s) set aside")
+    if aside is not None and aside.left:
+        print(
+            f"{len(aside.left)} damaged file(s) set aside still mention them and cannot be "
+            "cleaned record by record; they are deleted after backup_generations days: "
+            + ", ".join(str(p) for p in aside.left)
+        )
     return 0
 
 
