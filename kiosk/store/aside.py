@@ -95,35 +95,46 @@ def _mentions(text: str, words: Collection[str]) -> bool:
     return any(w.casefold() in folded for w in words)
 
 
+def take_out_of(path: Path, keys: set[str], words: Collection[str]) -> str | None:
+    """Take the records of members with these code keys out of one JSON file: "changed",
+    "deleted" (nothing else was in it), "left" (it still mentions them: not JSON, or named
+    outside a record; then it is not touched) or None (they are not in it)."""
+    raw = path.read_bytes()
+    if not _mentions(raw.decode("utf-8", errors="replace"), words):
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return "left"
+    if _theirs(data, keys) or (_take_out(data, keys) and _no_records(data)):
+        path.unlink()
+        fsync_dir(path.parent)
+        return "deleted"
+    cleaned = json.dumps(data, ensure_ascii=False)
+    if _mentions(cleaned, words):
+        return "left"
+    write_atomic(path, cleaned.encode("utf-8"))
+    return "changed"
+
+
+def search_words(codes: Collection[str], words: Collection[str]) -> list[str]:
+    """What finds these members in a file: their codes, phones and e-mails (not short ones)."""
+    return sorted({w for w in (*codes, *words) if len(w) >= 4})
+
+
 def erase_from_aside(
     data_dir: Path, codes: Collection[str], words: Collection[str] = ()
 ) -> AsideErasure:
     """Take these members out of every file set aside. `words` (their phone, e-mail) find them
     in files that cannot be read as records."""
     keys = {code_key(c) for c in codes if c}
-    found = sorted({w for w in (*codes, *words) if len(w) >= 4})
+    found = search_words(codes, words)
     done = AsideErasure()
     for top in aside_tops(data_dir) if keys else []:
         for path in _files(top):
-            raw = path.read_bytes()
-            if not _mentions(raw.decode("utf-8", errors="replace"), found):
-                continue
-            try:
-                data = json.loads(raw)
-            except (ValueError, RecursionError):
-                done.left.append(path)
-                continue
-            if _theirs(data, keys) or (_take_out(data, keys) and _no_records(data)):
-                path.unlink()
-                fsync_dir(path.parent)
-                done.deleted.append(path)
-                continue
-            cleaned = json.dumps(data, ensure_ascii=False)
-            if _mentions(cleaned, found):
-                done.left.append(path)  # named somewhere that is not a record of theirs
-            else:
-                write_atomic(path, cleaned.encode("utf-8"))
-                done.changed.append(path)
+            what = take_out_of(path, keys, found)
+            if what is not None:
+                getattr(done, what).append(path)
     return done
 
 

@@ -1,15 +1,17 @@
 """UK GDPR: everything held about one member, erasing a member, and deleting old health answers.
 
-Erasure deletes the member record, their health screening and their refused check-ins
-(attempts.json, which may hold a readiness answer), blanks the member code and note on their
-visits (kept, anonymous, for the studio's counts), and takes them out of the files repairs and
-restores set aside (data/damaged/, data/damaged-or-replaced-*/: kiosk/store/aside.py), which are
-themselves deleted after `backup_generations` days. Backups are not rewritten: an erased member's
-details leave data/backups/ when the last backup made before the erasure is pruned,
-after `backup_generations` backups (content/studio.toml [staff]). Keeping backups for a short,
-fixed time and letting them age out is the usual practice; the exported record says so. The
-erased codes are kept in erased.json (which backups leave out), and the kiosk erases them again
-at start-up, so restoring an older backup does not bring an erased member back.
+Erasure deletes the member record, their health screening, their refused check-ins
+(attempts.json, which may hold a readiness answer) and their bookings kept by the kiosk (its
+own, hand matches, no-shows; the synced calendar is the studio's own), blanks the member code,
+pack and note on their visits (kept, anonymous, for the studio's counts), and takes them out of
+the files repairs and restores set aside (data/damaged/, data/damaged-or-replaced-*/:
+kiosk/store/aside.py), which are themselves deleted after `backup_generations` days. Backups
+are not rewritten: an erased member's details leave data/backups/ when the last backup made
+before the erasure is pruned, after `backup_generations` backups (content/studio.toml
+[staff]). Keeping backups for a short, fixed time and letting them age out is the usual
+practice; the exported record says so. The erased codes are kept in erased.json (which backups
+leave out), and the kiosk erases them again at start-up, so restoring an older backup does not
+bring an erased member back.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.lookup import code_key
 from kiosk.core.member_report import Held
 from kiosk.core.members import Member, Screening
 from kiosk.core.screening import months_before as months_before  # its home before core's
-from kiosk.store.aside import AsideErasure, erase_from_aside
+from kiosk.store.aside import AsideErasure, erase_from_aside, search_words, take_out_of
 from kiosk.store.documents import member_doc, pack_doc, screening_doc, visit_doc
 from kiosk.store.files import write_text_atomic
 from kiosk.store.log import log
@@ -185,10 +188,29 @@ def erase_records(store: Store, code: str) -> bool:
     _note_erased(store.directory, code)
     erased = store.delete_screening(code)
     erased = attempts.erase(code) > 0 or erased
+    erased = erase_from_bookings(store.directory, code, identifiers(member)) or erased
     erased = store.anonymise_visits(code) > 0 or erased
     # the visits summary is a cache that still names them: drop it, the next open rebuilds it
     (store.directory / SUMMARY_FILE).unlink(missing_ok=True)
     return store.delete_member(code) or erased
+
+
+def erase_from_bookings(data_dir: Path, code: str, words: list[str]) -> bool:
+    """Take them out of the kiosk's own bookings, hand matches and missed bookings. The synced
+    calendar is the studio's own (calendar.json is replaced by each sync): staff delete their
+    bookings there."""
+    from kiosk.store.bookings import FOLDER, MATCHES, MISSED, OWN
+
+    found = search_words([code], words)
+    taken = False
+    for name in (OWN, MATCHES, MISSED):
+        path = data_dir / FOLDER / name
+        if path.is_file():
+            what = take_out_of(path, {code_key(code)}, found)
+            if what == "left":
+                log.warning("erasure: bookings/%s still mentions an erased member", name)
+            taken = what in ("changed", "deleted") or taken
+    return taken
 
 
 def erase(store: Store, code: str) -> AsideErasure | None:
