@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
@@ -12,7 +12,8 @@ from kiosk.store.pin import set_pin
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.staff import StaffHome
 from kiosk.ui.screens.staff_retention import RetentionScreen
-from tests.staff_helpers import PIN, SARAH, open_staff_mode, options, screen_text, settle
+from tests.conftest import LONDON
+from tests.staff_helpers import PIN, SARAH, open_staff_mode, options, screen_text, settle, until
 
 PAST = Member("M2001", "Pat", "Past", "+447700900201", joined=date(2020, 1, 1))
 SOON = Member("M2002", "[b]Sue[/b]", "Soon", "+447700900202", joined=date(2024, 12, 1))
@@ -53,3 +54,23 @@ async def test_nobody_due(content: Content, store: Store, clock: FakeClock) -> N
         await settle(pilot)
         assert options(app, "#due") == []
         assert "Nobody is due." in screen_text(app)
+
+
+async def test_a_kiosk_that_is_never_restarted_anonymises_once_a_day(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    for member in (SARAH, SOON):  # Sue is due on 2 December
+        store.add_member(member)
+    app = KioskApp(content, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: hasattr(app, "retention"), "the store to be ready")
+        app.retention.tick()  # the same day as the start: nothing to do
+        assert not app.retention.running and app.retention.runs == 0
+        clock.set(datetime(2026, 12, 1, 23, 59, tzinfo=LONDON))
+        app.retention.tick()
+        await until(pilot, lambda: app.retention.runs == 1, "the first daily run")
+        assert store.member(SOON.code) is not None  # not due yet
+        clock.set(datetime(2026, 12, 2, 0, 1, tzinfo=LONDON))
+        app.retention.tick()
+        await until(pilot, lambda: app.retention.runs == 2, "the next daily run")
+        assert store.member(SOON.code) is None and store.member(SARAH.code) is not None

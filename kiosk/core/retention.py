@@ -48,8 +48,11 @@ def anonymised_on(seen: date, months: int) -> date:
     """The first day `seen` is past retention (past_retention, so the two always agree)."""
     total = seen.year * 12 + seen.month - 1 + months
     year, month = divmod(total, 12)
-    day = date(year, month + 1, 1)  # from the first of the month `months` later...
-    while not past_retention(seen, day, months):  # ...to the day: at most a month of steps
+    month += 1
+    next_month = date(year + (month == 12), month % 12 + 1, 1)
+    # the same day `months` later (or that month's last) is never past it: step from there
+    day = date(year, month, min(seen.day, (next_month - timedelta(days=1)).day))
+    while not past_retention(seen, day, months):  # a few steps at most
         day += timedelta(days=1)
     return day
 
@@ -73,10 +76,8 @@ def due_within(
     found: list[Due] = []
     for member, visited in members:
         seen = last_seen(member, visited)
-        if seen is None:
-            continue
-        on = anonymised_on(seen, months)
-        if on <= until:
+        if seen is not None and past_retention(seen, until, months):
+            on = anonymised_on(seen, months)
             name = f"{member.first_name} {member.last_name}".strip()
             found.append(Due(member.code, name, seen, on))
     return sorted(found, key=lambda d: (d.on, d.code))

@@ -17,6 +17,7 @@ bring an erased member back.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -153,10 +154,11 @@ def erased_codes(data_dir: Path) -> list[str]:
     return [c for c in codes if isinstance(c, str) and c] if isinstance(codes, list) else []
 
 
-def _note_erased(data_dir: Path, code: str) -> None:
-    codes = erased_codes(data_dir)
-    if code not in codes:
-        write_text_atomic(data_dir / ERASED_FILE, json.dumps({"codes": [*codes, code]}))
+def _note_erased(data_dir: Path, codes: list[str]) -> None:
+    known = erased_codes(data_dir)
+    new = [c for c in codes if c not in set(known)]
+    if new:
+        write_text_atomic(data_dir / ERASED_FILE, json.dumps({"codes": [*known, *new]}))
 
 
 def identifiers(member: Member | None) -> list[str]:
@@ -166,47 +168,61 @@ def identifiers(member: Member | None) -> list[str]:
 
 def erase_records(store: Store, code: str) -> bool:
     """Delete the member, their screening and refused check-ins, anonymise their visits; False
-    if none held. Files set aside are left to the caller (erase_from_aside), so that many
-    members are taken out of them in one pass.
+    if none held. Files set aside are left to the caller (erase_from_aside)."""
+    return bool(erase_many(store, [code]))
 
-    The code is noted in erased.json first (a code alone names nobody), so an erasure cut short,
-    or one undone by restoring an older backup, is done again when the kiosk next starts
-    (erase_again). The screening goes first and the member record last.
+
+def erase_many(store: Store, codes: Iterable[str]) -> list[str]:
+    """erase_records for many members with one write per file, not per member (retention may
+    anonymise thousands at a kiosk's first start); returns the codes anything was held under.
+
+    The codes are noted in erased.json first (a code alone names nobody), so an erasure cut
+    short, or one undone by restoring an older backup, is done again when the kiosk next starts
+    (erase_again). Screenings go first and member records last.
     """
     from kiosk.store.attempts import attempts_for  # it needs this module (through backup)
 
-    member = store.member(code)
-    code = member.code if member is not None else code
     attempts = attempts_for(store)
-    if (
-        member is None
-        and store.screening(code) is None
-        and not store.visits_of(code)
-        and not attempts.of(code)
-    ):
-        return False
-    _note_erased(store.directory, code)
-    erased = store.delete_screening(code)
-    erased = attempts.erase(code) > 0 or erased
-    erased = erase_from_bookings(store.directory, code, identifiers(member)) or erased
-    erased = store.anonymise_visits(code) > 0 or erased
+    held: list[str] = []
+    words: list[str] = []
+    for code in codes:
+        member = store.member(code)
+        code = member.code if member is not None else code
+        if (
+            member is not None
+            or store.screening(code) is not None
+            or attempts.of(code)
+            or store.visits_of(code)
+        ) and code not in held:
+            held.append(code)
+            words += identifiers(member)
+    if not held:
+        return []
+    _note_erased(store.directory, held)
+    store.delete_screenings(held)
+    for code in held:
+        attempts.erase(code)  # writes only for someone with refused check-ins
+    erase_from_bookings(store.directory, held, words)
+    store.anonymise_visits_of(held)
     # the visits summary is a cache that still names them: drop it, the next open rebuilds it
     (store.directory / SUMMARY_FILE).unlink(missing_ok=True)
-    return store.delete_member(code) or erased
+    store.delete_members(held)
+    return held
 
 
-def erase_from_bookings(data_dir: Path, code: str, words: list[str]) -> bool:
+def erase_from_bookings(data_dir: Path, codes: list[str], words: list[str]) -> bool:
     """Take them out of the kiosk's own bookings, hand matches and missed bookings. The synced
     calendar is the studio's own (calendar.json is replaced by each sync): staff delete their
     bookings there."""
     from kiosk.store.bookings import FOLDER, MATCHES, MISSED, OWN
 
-    found = search_words([code], words)
+    found = search_words(codes, words)
+    keys = {code_key(c) for c in codes}
     taken = False
     for name in (OWN, MATCHES, MISSED):
         path = data_dir / FOLDER / name
         if path.is_file():
-            what = take_out_of(path, {code_key(code)}, found)
+            what = take_out_of(path, keys, found)
             if what == "left":
                 log.warning("erasure: bookings/%s still mentions an erased member", name)
             taken = what in ("changed", "deleted") or taken
@@ -239,7 +255,7 @@ def erase_member(store: Store, code: str) -> bool:
 
 def erase_again(store: Store) -> list[str]:
     """Erase anyone erased before who is back (an older backup restored); returns their codes."""
-    return [code for code in erased_codes(store.directory) if erase_records(store, code)]
+    return erase_many(store, erased_codes(store.directory))
 
 
 def last_seen(store: Store, screening: Screening) -> date:

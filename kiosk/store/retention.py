@@ -5,11 +5,13 @@ maintain() anonymises members past `member_retention_months` (kiosk/core/retenti
 their record, packs, screening and refused check-ins deleted, visits kept as anonymous counts,
 the same as an erasure), deletes health screenings past `screening_retention_months`, and deletes
 files set aside by repairs and restores after `backup_generations` days. It reads every member's
-latest visit: call it from a worker in the kiosk.
+latest visit: the kiosk calls it in the worker that opens the store, and once a day finds who is
+due in a thread and anonymises them on the UI thread (kiosk/ui/retention_daily.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,18 +21,19 @@ from kiosk.core.retention import DUE_DAYS, Due, due_within
 from kiosk.core.studio import StaffPolicy
 from kiosk.store.aside import erase_from_aside, prune_aside
 from kiosk.store.log import log
-from kiosk.store.privacy import erase_records, identifiers, purge_old_screenings
+from kiosk.store.privacy import erase_many, identifiers, purge_old_screenings
 from kiosk.store.storage import DamagedFile
 from kiosk.store.store import Store
 
 
+def _seen(store: Store, member: Member) -> tuple[Member, date | None]:
+    visit = store.last_visit(member.code)  # from memory
+    return member, visit.at.date() if visit is not None else None
+
+
 def members_seen(store: Store) -> list[tuple[Member, date | None]]:
     """Each member with the day of their last visit (None if they never came)."""
-    out: list[tuple[Member, date | None]] = []
-    for member in store.members():
-        visit = store.last_visit(member.code)
-        out.append((member, visit.at.date() if visit is not None else None))
-    return out
+    return [_seen(store, member) for member in store.members()]
 
 
 def due(store: Store, today: date, months: int, days: int = DUE_DAYS) -> list[Due]:
@@ -38,17 +41,21 @@ def due(store: Store, today: date, months: int, days: int = DUE_DAYS) -> list[Du
     return due_within(members_seen(store), today, months, days)
 
 
-def anonymise_past_retention(store: Store, today: date, months: int) -> list[str]:
-    """Anonymise every member past retention today; returns their codes."""
-    words: list[str] = []
-    codes: list[str] = []
-    for d in due(store, today, months, days=0):
-        words += identifiers(store.member(d.code))
-        if erase_records(store, d.code):
-            codes.append(d.code)
+def anonymise(store: Store, candidates: Iterable[str], today: date, months: int) -> list[str]:
+    """Anonymise those of `candidates` past retention today, all at once (checked again here:
+    one may have come in since they were picked); returns their codes."""
+    members = [m for m in map(store.member, candidates) if m is not None]
+    gone = due_within([_seen(store, m) for m in members], today, months, days=0)
+    words = [w for d in gone for w in identifiers(store.member(d.code))]
+    codes = erase_many(store, [d.code for d in gone])
     if codes:
         erase_from_aside(store.directory, codes, words)
     return codes
+
+
+def anonymise_past_retention(store: Store, today: date, months: int) -> list[str]:
+    """Anonymise every member past retention today; returns their codes."""
+    return anonymise(store, [d.code for d in due(store, today, months, days=0)], today, months)
 
 
 @dataclass(frozen=True)
@@ -69,10 +76,17 @@ class Maintenance:
         ]
 
 
-def maintain(store: Store, now: datetime, staff: StaffPolicy) -> Maintenance:
-    """Everything the retention settings promise, done once."""
+def maintain(
+    store: Store, now: datetime, staff: StaffPolicy, candidates: Iterable[str] | None = None
+) -> Maintenance:
+    """Everything the retention settings promise, done once. `candidates`: the members found
+    due beforehand (in a thread; see kiosk/ui/retention_daily.py), else all are looked at."""
     today = now.date()
-    anonymised = anonymise_past_retention(store, today, staff.member_retention_months)
+    months = staff.member_retention_months
+    if candidates is None:
+        anonymised = anonymise_past_retention(store, today, months)
+    else:
+        anonymised = anonymise(store, candidates, today, months)
     screenings = purge_old_screenings(store, today, staff.screening_retention_months)
     pruned = prune_aside(store.directory, now, staff.backup_generations)
     return Maintenance(len(anonymised), screenings, pruned)

@@ -10,7 +10,7 @@ API (everything returns plain values from kiosk/core/members.py):
     members_with_phone(e164) -> list[Member]; find_by_phone_digits(digits) -> list[Member]
     new_member_code() -> str; add_member(m) (DuplicateMember if the code is taken)
     add_members(ms) (all or nothing, one write); save_member(m) (insert or replace by code)
-    delete_member(code) -> bool
+    delete_member(code) -> bool; delete_members(codes) -> int (one write)
   visits (visits/YYYY-MM.json, one small file per month):
     add_visit(v) (on disk, fsync'd, when it returns); add_visits(vs) (import, one write per month)
     record_check_in(result: CheckIn) -> Member | None   # visit + session taken: ONE write
@@ -18,9 +18,11 @@ API (everything returns plain values from kiosk/core/members.py):
   history (reads month files: can take a while on a Pi, so call it from a worker in the kiosk):
     all_visits() -> list[Visit]   # every month (export)
     remove_visit(visit_id, give_back=False) -> Visit | None; visits_on(day)
-    visits_between(first_day, last_day); visits_of(code); anonymise_visits(code) -> int
+    visits_between(first_day, last_day); visits_of(code); anonymise_visits(code) -> int;
+    anonymise_visits_of(codes) -> int   # many members: one write per month
   screenings (screenings.json, apart from members: special-category data):
     screening(code) -> Screening | None; save_screening(s); delete_screening(code) -> bool;
+    delete_screenings(codes) -> int (one write);
     screenings() -> list[Screening]
   bookings (bookings/, kiosk/store/bookings.py): store.bookings, made on first use
 
@@ -411,17 +413,22 @@ class Store:
 
     def delete_member(self, code: str) -> bool:
         """Remove the member record (not their visits or screening: see anonymise_visits)."""
-        member = self.member(code)
-        if member is None:
-            return False
-        self._members_table().remove(doc_ids=[self._member_ids[member.code]])
-        del self._members[member.code], self._member_ids[member.code]
-        del self._codes[code_key(member.code)]
+        return self.delete_members([code]) > 0
+
+    def delete_members(self, codes: Iterable[str]) -> int:
+        """Remove these member records in one write; returns how many there were."""
+        found = {m.code: m for m in map(self.member, codes) if m is not None}
+        if not found:
+            return 0
+        self._members_table().remove(doc_ids=[self._member_ids[c] for c in found])
+        for member in found.values():
+            del self._members[member.code], self._member_ids[member.code]
+            del self._codes[code_key(member.code)]
+            self._unsaved.discard(member.code)
+            for pack in member.packs:
+                self._charged.pop(pack.id, None)
         self._index = None
-        self._unsaved.discard(member.code)
-        for pack in member.packs:
-            self._charged.pop(pack.id, None)
-        return True
+        return len(found)
 
     # -- visits ----------------------------------------------------------------------------
 
@@ -652,18 +659,28 @@ class Store:
     def anonymise_visits(self, code: str) -> int:
         """Blank the member code, pack and note on all their visits (erasure); returns how
         many. Kind, time and flags stay: the studio's counts still add up."""
-        if not code:
+        return self.anonymise_visits_of([code])
+
+    def anonymise_visits_of(self, codes: Iterable[str]) -> int:
+        """anonymise_visits for many members: one write per month any of them visited in."""
+        wanted = {c for c in codes if c}
+        if not wanted:
             return 0
+        months: set[str] = set()
+        for code in wanted:
+            self._merged.add(code)  # what the summary says of them no longer holds
+            months |= self._member_months(code)
         q = Query()
         count = 0
-        self._merged.add(code)  # what the summary says of them no longer holds
-        for month in sorted(self._member_months(code)):
-            changed = self._visits_table(month).update(_anonymous, q.member_code == code)
+        for month in sorted(months):
+            theirs = q.member_code.test(wanted.__contains__)  # a set: one_of scans a list
+            changed = self._visits_table(month).update(_anonymous, theirs)
             count += len(changed)
-        self._months_of.pop(code, None)
-        for key in [k for k in self._last if k[0] == code]:
+        for code in wanted:
+            self._months_of.pop(code, None)
+            self._summary.forget(code)  # so that no file names them any more
+        for key in [k for k in self._last if k[0] in wanted]:
             del self._last[key]
-        self._summary.forget(code)  # so that no file names them any more
         self._write_summary(or_remove=True)
         return count
 
@@ -691,12 +708,16 @@ class Store:
         self._screenings[screening.member_code] = screening
 
     def delete_screening(self, code: str) -> bool:
-        doc_id = self._screening_ids.pop(code, None)
-        if doc_id is None:
-            return False
-        self._screenings_table().remove(doc_ids=[doc_id])
-        del self._screenings[code]
-        return True
+        return self.delete_screenings([code]) > 0
+
+    def delete_screenings(self, codes: Iterable[str]) -> int:
+        """Remove these members' screenings in one write; returns how many there were."""
+        ids = {c: self._screening_ids.pop(c) for c in set(codes) if c in self._screening_ids}
+        if ids:
+            self._screenings_table().remove(doc_ids=list(ids.values()))
+            for code in ids:
+                del self._screenings[code]
+        return len(ids)
 
 
 def _anonymous(doc: dict[str, Any]) -> None:

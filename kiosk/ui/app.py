@@ -113,6 +113,10 @@ class KioskApp(LockedDownApp):
         self.keys_taken()
         self.day_end = DayEnd(self)  # no-shows at closing time, and at start-up for days before
         self.day_end.start()
+        from kiosk.ui.retention_daily import DailyRetention
+
+        self.retention = DailyRetention(self)  # the privacy notice's promise, every day
+        self.retention.start()
 
     # --- keys: every key from the terminal comes in here first ------------------------------
 
