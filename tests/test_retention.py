@@ -27,7 +27,7 @@ from kiosk.core.studio import StaffPolicy
 from kiosk.store import Store
 from kiosk.store import retention as store_retention
 from kiosk.store.attempts import attempts_for
-from kiosk.store.retention import due, maintain, maintain_at_start
+from kiosk.store.retention import due, maintain, maintain_at_start, members_seen
 
 from .conftest import CONTENT_DIR, LONDON
 
@@ -246,3 +246,15 @@ def test_kiosk_maintenance_says_what_it_did(
     assert "set aside by repairs and restores more than 14 days ago" in out
     with Store.open(data_dir) as store:
         assert store.member_count() == 0
+
+
+def test_the_quick_look_finds_the_same_members_as_reading_every_last_visit(
+    store: Store, clock: FakeClock
+) -> None:
+    studio(store, clock)
+    for days in (0, 30, 400, 800):
+        for months in (1, 12, 24):
+            quick = due(store, TODAY, months, days)
+            assert quick == due_within(members_seen(store), TODAY, months, days), (days, months)
+    assert store.latest_visit_month("FT-KEPT02") == "2026-11"
+    assert store.latest_visit_month("FT-SOON03") is None

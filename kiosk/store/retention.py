@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kiosk.core.members import Member
 from kiosk.core.retention import DUE_DAYS, Due, due_within
+from kiosk.core.screening import months_before
 from kiosk.core.studio import StaffPolicy
 from kiosk.store.aside import erase_from_aside, prune_aside
 from kiosk.store.log import log
 from kiosk.store.privacy import erase_many, identifiers, purge_old_screenings
 from kiosk.store.storage import DamagedFile
-from kiosk.store.store import Store
+from kiosk.store.store import Store, month_of
 
 
 def _seen(store: Store, member: Member) -> tuple[Member, date | None]:
@@ -38,7 +39,10 @@ def members_seen(store: Store) -> list[tuple[Member, date | None]]:
 
 def due(store: Store, today: date, months: int, days: int = DUE_DAYS) -> list[Due]:
     """Who will be anonymised by `today + days` (those already due first)."""
-    return due_within(members_seen(store), today, months, days)
+    # a visit in a month after the cutoff's rules them out without reading it (most members)
+    after = month_of(months_before(today + timedelta(days=days), months))
+    maybe = [m for m in store.members() if (store.latest_visit_month(m.code) or "") <= after]
+    return due_within([_seen(store, m) for m in maybe], today, months, days)
 
 
 def anonymise(store: Store, candidates: Iterable[str], today: date, months: int) -> list[str]:

@@ -15,6 +15,7 @@ API (everything returns plain values from kiosk/core/members.py):
     add_visit(v) (on disk, fsync'd, when it returns); add_visits(vs) (import, one write per month)
     record_check_in(result: CheckIn) -> Member | None   # visit + session taken: ONE write
     last_visit(code, kind=None) -> Visit | None; visit_count()     # from memory: instant
+    latest_visit_month(code) -> str | None                         # cheaper still
   history (reads month files: can take a while on a Pi, so call it from a worker in the kiosk):
     all_visits() -> list[Visit]   # every month (export)
     remove_visit(visit_id, give_back=False) -> Visit | None; visits_on(day)
@@ -652,6 +653,11 @@ class Store:
         """Their latest visit of this kind (of any kind when None), from memory."""
         self._merge_latest(code)
         return self._last.get((code, kind))
+
+    def latest_visit_month(self, code: str) -> str | None:
+        """The newest month they visited in ("2026-11"), without reading any visit: cheaper
+        than last_visit when only "not for months?" is asked (retention)."""
+        return max(self._member_months(code), default=None)
 
     def visit_count(self) -> int:
         return self._visit_count
