@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kiosk.core.members import Member
-from kiosk.core.retention import DUE_DAYS, Due, due_within
+from kiosk.core.retention import DUE_DAYS, Due, due_within, last_seen
 from kiosk.core.screening import months_before
 from kiosk.core.studio import StaffPolicy
 from kiosk.store.aside import erase_from_aside, prune_aside
@@ -39,10 +39,18 @@ def members_seen(store: Store) -> list[tuple[Member, date | None]]:
 
 def due(store: Store, today: date, months: int, days: int = DUE_DAYS) -> list[Due]:
     """Who will be anonymised by `today + days` (those already due first)."""
-    # a visit in a month after the cutoff's rules them out without reading it (most members)
-    after = month_of(months_before(today + timedelta(days=days), months))
-    maybe = [m for m in store.members() if (store.latest_visit_month(m.code) or "") <= after]
-    return due_within([_seen(store, m) for m in maybe], today, months, days)
+    cutoff = months_before(today + timedelta(days=days), months)
+    after = month_of(cutoff)
+
+    def maybe(member: Member) -> bool:
+        """False for those who cannot be due (most members), without reading their visits."""
+        own = last_seen(member, None)  # joined, packs: a recent one keeps them whatever
+        if own is not None and own >= cutoff:
+            return False
+        return (store.latest_visit_month(member.code) or "") <= after  # else a later visit
+
+    candidates = [m for m in store.members() if maybe(m)]
+    return due_within([_seen(store, m) for m in candidates], today, months, days)
 
 
 def anonymise(store: Store, candidates: Iterable[str], today: date, months: int) -> list[str]:

@@ -657,7 +657,10 @@ class Store:
     def latest_visit_month(self, code: str) -> str | None:
         """The newest month they visited in ("2026-11"), without reading any visit: cheaper
         than last_visit when only "not for months?" is asked (retention)."""
-        return max(self._member_months(code), default=None)
+        if code in self._months_merged:
+            return max(self._member_months(code), default=None)
+        found = [*self._months_of.get(code, ()), self._summary.newest_month(code) or ""]
+        return max(found) or None  # the summary's newest, or a month it does not cover
 
     def visit_count(self) -> int:
         return self._visit_count
