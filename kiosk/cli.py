@@ -66,8 +66,8 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.core.clock import SystemClock
     from kiosk.store.lock import DataDirLock
     from kiosk.store.log import log
-    from kiosk.store.privacy import purge_old_screenings
     from kiosk.store.recovery import open_store
+    from kiosk.store.retention import maintain_at_start
     from kiosk.ui.app import KioskApp
 
     content = load_content(content_dir(args))
@@ -93,12 +93,7 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
         for warning in warnings:
             log.warning("%s", warning)
         # the kiosk runs for months: retention is applied at each start as well as by maintenance
-        months = content.studio.staff.screening_retention_months
-        try:
-            if purged := purge_old_screenings(store, clock.now().date(), months):
-                log.info("deleted %d health screening(s) past %d months", purged, months)
-        except OSError as e:  # a full or read-only disk: the kiosk starts, and tries next time
-            log.warning("old health screenings could not be deleted: %s", e)
+        warnings += maintain_at_start(store, clock.now(), content.studio.staff)
         # content staff must hear of at once (the shipped health questions in use); this also
         # reads the warm-ups, terms and questions here, off the event loop
         for warning in content.staff_warnings:  # names files and keys, never an answer
@@ -361,54 +356,44 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_maintenance(args: argparse.Namespace) -> int:
+    """What the privacy notice promises about keeping data (kiosk/store/retention.py)."""
     from kiosk.core.clock import SystemClock
-    from kiosk.store.privacy import months_before, purge_old_screenings
+    from kiosk.store.retention import maintain
 
-    months = _staff_policy(args).screening_retention_months
-    today = SystemClock().now().date()
+    staff = _staff_policy(args)
     with open_data(args) as store:
-        purged = purge_old_screenings(store, today, months)
-    since = months_before(today, months).isoformat()
-    print(
-        f"deleted {purged} health screening(s) of members not seen since before {since} "
-        f"(kept for {months} months after the last visit)"
-    )
+        done = maintain(store, SystemClock().now(), staff)
+    for line in done.lines(staff):
+        print(line)
     return 0
 
 
 def cmd_members_export_one(args: argparse.Namespace) -> int:
-    import json
+    """UK GDPR access: FILE as JSON and FILE.txt beside it, in words (kiosk/store/export_one.py)."""
+    from kiosk.core.clock import SystemClock
+    from kiosk.store.export_one import export_of, write_export
 
-    from kiosk.store.files import write_text_atomic
-    from kiosk.store.privacy import member_record
-
-    policy = _staff_policy(args)
+    content = load_content(content_dir(args))
     with open_data(args) as store:
         try:
-            record = member_record(
-                store,
-                args.code,
-                retention_months=policy.screening_retention_months,
-                backup_generations=policy.backup_generations,
-            )
+            export = export_of(store, args.code, content, SystemClock().now())
         except KeyError:
             print(f"kiosk: no member has the code {args.code!r}; nothing written", file=sys.stderr)
             return 1
-    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     if args.file == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(export.text if args.text else export.json_text)
         return 0
     try:
-        write_text_atomic(Path(args.file), text)
+        written, beside = write_export(export, Path(args.file))
     except OSError as e:
         print(f"kiosk: cannot write {args.file}: {e.strerror or e}", file=sys.stderr)
         return 2
-    print(f"wrote everything held about {record['member_code']} to {args.file}")
+    print(f"wrote everything held about {export.code} to {written}, and in words to {beside}")
     return 0
 
 
 def cmd_members_erase(args: argparse.Namespace) -> int:
-    from kiosk.store.privacy import erase_member
+    from kiosk.store.privacy import erase
 
     with open_data(args) as store:
         member = store.member(args.code)
@@ -433,11 +418,19 @@ def cmd_members_erase(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("yes", "y"):
                 print("nothing erased")
                 return 1
-        erase_member(store, code)
+        aside = erase(store, code)
     print(
         f"erased {code}; {visits} visit(s) anonymised. Backups made before now still hold "
         "their details until they age out; a restored one is erased again at start-up."
     )
+    if aside is not None and (aside.changed or aside.deleted):
+        print(f"taken out of {len(aside.changed) + len(aside.deleted)} file(s) set aside")
+    if aside is not None and aside.left:
+        print(
+            f"{len(aside.left)} damaged file(s) set aside still mention them and cannot be "
+            "cleaned record by record; they are deleted after backup_generations days: "
+            + ", ".join(str(p) for p in aside.left)
+        )
     return 0
 
 
@@ -690,10 +683,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     commands["members export"] = cmd_members_export
     commands["visits import"] = cmd_visits_import
     commands["visits export"] = cmd_visits_export
-    one = members_sub.add_parser("export-one", help="everything held about one member, as JSON")
+    one = members_sub.add_parser(
+        "export-one", help="everything held about one member: JSON, and a summary in words"
+    )
     one.add_argument("code", metavar="CODE", help="the member's code")
     one.add_argument(
         "file", metavar="FILE", nargs="?", default="-", help='output file (default "-": stdout)'
+    )
+    one.add_argument(
+        "--text", action="store_true", help='with "-": the summary in words instead of JSON'
     )
     one.set_defaults(command="members export-one")
     commands["members export-one"] = cmd_members_export_one
@@ -712,7 +710,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         "backup", metavar="BACKUP", nargs="?", help="backup name or folder (none: list them)"
     )
     commands["restore"] = cmd_restore
-    sub.add_parser("maintenance", help="delete health screenings past their retention")
+    sub.add_parser(
+        "maintenance",
+        help="anonymise members, delete screenings and set-aside files past their retention",
+    )
     commands["maintenance"] = cmd_maintenance
     sub.add_parser(
         "set-pin",

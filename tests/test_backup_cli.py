@@ -111,9 +111,11 @@ def test_maintenance_purges_old_screenings(
     fill(data_dir)  # Tom last came in February 2024: more than 24 months ago by now
     assert kiosk(data_dir, "maintenance") == 0
     out = capsys.readouterr().out
-    assert "deleted 1 health screening(s)" in out and "kept for 24 months" in out
+    assert "anonymised 1 member(s) not seen for 24 months" in out  # Tom, screening and all
+    assert "deleted 0 health screening(s)" in out
     with Store.open(data_dir) as store:
         assert [s.member_code for s in store.screenings()] == ["FT-SARAH2"]
+        assert [m.code for m in store.members()] == ["FT-SARAH2"]
     with Store.open(data_dir):
         assert kiosk(data_dir, "maintenance") == 3  # refuses beside a running kiosk
 

@@ -162,7 +162,7 @@ def test_the_real_terms_load_with_a_version(content: Content) -> None:
     terms = content.terms
     assert terms.usable and terms.version
     text = terms.text.lower()
-    for word in ("keep", "health", "erase", "years"):
+    for word in ("keep", "health", "erase", "months"):
         assert word in text
 
 

@@ -49,11 +49,12 @@ def test_record_has_everything_held(data_dir: Path) -> None:
         "member",
         "packs",
         "visits",
+        "bookings",
         "attempts",
         "screening",
         "backups",
     }
-    assert record["attempts"] == []
+    assert record["attempts"] == [] and record["bookings"] == [] and record["missed"] == []
     assert "24 months" in record["about"]["screening"]
     assert "14 backups" in record["about"]["backups"]
     assert "FT-TOMAS3" not in text and "Tom" not in text  # nobody else's data

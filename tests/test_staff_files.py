@@ -143,6 +143,8 @@ async def test_export_one_members_record(
         assert "Wrote everything held about M1001" in screen_text(app)
     record = json.loads((stick / "member-M1001-2026-11-23.json").read_text())
     assert record["member"]["first_name"] == "Sarah"
+    words = (stick / "member-M1001-2026-11-23.txt").read_text()  # beside it, in words
+    assert "Name: Sarah Kent" in words and "Your health screening" in words
     assert len(record["visits"]) == 1 and record["screening"] is not None
     assert record["packs"][0]["sessions_left"] == 4
 

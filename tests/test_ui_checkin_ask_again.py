@@ -18,6 +18,7 @@ from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
 from kiosk.core.members import Member, Screening
 from kiosk.core.screening import take_screening
+from kiosk.core.terms import load_terms
 from kiosk.store import Store
 from kiosk.store.attempts import attempts_for
 from kiosk.store.log import log_path, start_log, stop_log
@@ -27,6 +28,7 @@ from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.register import ConsentAgainScreen, TermsAgainScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.widgets.band import ResultBand
+from tests.conftest import CONTENT_DIR
 from tests.ui_checkin_helpers import ALL_WELL, SARAH, screen_text
 from tests.waiting import idle_looked, wait_for
 
@@ -42,7 +44,10 @@ def with_terms(content: Content, version: str) -> Content:
     return content.with_later(terms=replace(content.terms, version=version))
 
 
-def returning(store: Store, clock: FakeClock, terms: str = "2026-11-1") -> Member:
+TERMS_NOW = load_terms(CONTENT_DIR, []).version  # the shipped notice's version
+
+
+def returning(store: Store, clock: FakeClock, terms: str = TERMS_NOW) -> Member:
     """Sarah, who agreed to `terms` at the kiosk a while ago."""
     sarah = replace(SARAH, terms_version=terms, terms_agreed_at=clock.now() - timedelta(days=300))
     store.add_member(sarah)
@@ -113,7 +118,7 @@ async def test_changed_terms_are_agreed_on_one_screen_then_the_check_in_goes_on(
         assert isinstance(app.screen, TermsAgainScreen)
         assert "Please read and agree to the studio terms to check in." in screen_text(app)
         member = store.member(SARAH.code)
-        assert member is not None and member.terms_version == "2026-11-1"
+        assert member is not None and member.terms_version == TERMS_NOW
         await pilot.press("space", "tab", "enter")  # the box has the focus again
         shown = await to_result(app, pilot, *ALL_WELL)
         assert outcome(app) is Outcome.CHECKED_IN and "Welcome, Sarah." in shown
@@ -299,4 +304,5 @@ async def test_staff_see_who_is_still_to_be_asked_again(
         await settle(pilot)
         assert isinstance(app.screen, MemberScreen)
         text = " ".join(staff_text(app).split())
-        assert "Asked again at their next check-in: terms agreed: 2026-11-1; now 2027-01-1" in text
+        asked = f"Asked again at their next check-in: terms agreed: {TERMS_NOW}; now 2027-01-1"
+        assert asked in text

@@ -88,6 +88,7 @@ class _LaterParts:
 
 def _load_later(directory: Path, studio: Studio) -> _LaterParts:
     from kiosk.core.programmes import load_warmups
+    from kiosk.core.retention import notice_problems
     from kiosk.core.screening import load_questions
     from kiosk.core.terms import load_terms
 
@@ -100,6 +101,7 @@ def _load_later(directory: Path, studio: Studio) -> _LaterParts:
         # the check-in result then simply offers no warm-up; staff should still hear of it
         message = f"no programme has id {wanted!r}"
         problems.append(Problem("studio.toml", "check_in_warmup", message))
+    problems += notice_problems(terms, studio.staff)  # the privacy notice keeps the code's word
     return _LaterParts(warmups, terms, questions, tuple(problems))
 
 

@@ -104,6 +104,7 @@ class StaffPolicy:
     backup_generations: int = 14  # backups kept under data/backups/; older ones are removed
     screening_retention_months: int = 24  # health answers kept this long after the last visit
     screening_valid_months: int = 12  # a screening older than this is asked again at check-in
+    member_retention_months: int = 24  # members not seen this long are anonymised
 
 
 STAFF_MINIMUMS = {
@@ -111,6 +112,7 @@ STAFF_MINIMUMS = {
     "backup_generations": 1,
     "screening_retention_months": 1,
     "screening_valid_months": 1,
+    "member_retention_months": 1,
 }
 
 

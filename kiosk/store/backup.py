@@ -34,6 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.store.aside import DAMAGED_DIR as DAMAGED_DIR  # where they live; named here too
+from kiosk.store.aside import REPLACED_PREFIX as REPLACED_PREFIX
 from kiosk.store.files import fsync_dir, write_atomic
 from kiosk.store.lock import LOCK_NAME, DataDirLock
 from kiosk.store.pin import PIN_FILE, TRIES_FILE
@@ -42,8 +44,6 @@ from kiosk.store.storage import NESTED_TOO_DEEP, DamagedFile, decode_json_file
 from kiosk.store.summary import SUMMARY_FILE
 
 BACKUPS_DIR = "backups"
-DAMAGED_DIR = "damaged"
-REPLACED_PREFIX = "damaged-or-replaced-"
 MANIFEST = "MANIFEST.json"
 FORMAT = 1
 _STAGE_PREFIX = ".restore-"

@@ -10,19 +10,22 @@ API (everything returns plain values from kiosk/core/members.py):
     members_with_phone(e164) -> list[Member]; find_by_phone_digits(digits) -> list[Member]
     new_member_code() -> str; add_member(m) (DuplicateMember if the code is taken)
     add_members(ms) (all or nothing, one write); save_member(m) (insert or replace by code)
-    delete_member(code) -> bool
+    delete_member(code) -> bool; delete_members(codes) -> int (one write)
   visits (visits/YYYY-MM.json, one small file per month):
     add_visit(v) (on disk, fsync'd, when it returns)
     add_visits(vs) (import: its month files replaced together, all or none; kiosk/store/switch.py)
     record_check_in(result: CheckIn) -> Member | None   # visit + session taken: ONE write
     last_visit(code, kind=None) -> Visit | None; visit_count()     # from memory: instant
+    latest_visit_month(code) -> str | None                         # cheaper still
   history (reads month files: can take a while on a Pi, so call it from a worker in the kiosk):
     all_visits() -> list[Visit]   # every month (export)
     remove_visit(visit_id, give_back=False) -> Visit | None; visits_on(day)
-    visits_between(first_day, last_day); visits_of(code); anonymise_visits(code) -> int
+    visits_between(first_day, last_day); visits_of(code); anonymise_visits(code) -> int;
+    anonymise_visits_of(codes) -> int   # many members: one write per month
     month_visits(month) -> list[Visit]   # one month file, unsorted (kiosk/store/insights.py)
   screenings (screenings.json, apart from members: special-category data):
     screening(code) -> Screening | None; save_screening(s); delete_screening(code) -> bool;
+    delete_screenings(codes) -> int (one write);
     screenings() -> list[Screening]
   bookings (bookings/, kiosk/store/bookings.py): store.bookings, made on first use
 
@@ -471,17 +474,22 @@ class Store:
 
     def delete_member(self, code: str) -> bool:
         """Remove the member record (not their visits or screening: see anonymise_visits)."""
-        member = self.member(code)
-        if member is None:
-            return False
-        self._members_table().remove(doc_ids=[self._member_ids[member.code]])
-        del self._members[member.code], self._member_ids[member.code]
-        del self._codes[code_key(member.code)]
+        return self.delete_members([code]) > 0
+
+    def delete_members(self, codes: Iterable[str]) -> int:
+        """Remove these member records in one write; returns how many there were."""
+        found = {m.code: m for m in map(self.member, codes) if m is not None}
+        if not found:
+            return 0
+        self._members_table().remove(doc_ids=[self._member_ids[c] for c in found])
+        for member in found.values():
+            del self._members[member.code], self._member_ids[member.code]
+            del self._codes[code_key(member.code)]
+            self._unsaved.discard(member.code)
+            for pack in member.packs:
+                self._charged.pop(pack.id, None)
         self._index = None
-        self._unsaved.discard(member.code)
-        for pack in member.packs:
-            self._charged.pop(pack.id, None)
-        return True
+        return len(found)
 
     # -- visits ----------------------------------------------------------------------------
 
@@ -757,23 +765,42 @@ class Store:
         self._merge_latest(code)
         return self._last.get((code, kind))
 
+    def latest_visit_month(self, code: str) -> str | None:
+        """The newest month they visited in ("2026-11"), without reading any visit: cheaper
+        than last_visit when only "not for months?" is asked (retention)."""
+        if code in self._months_merged:
+            return max(self._member_months(code), default=None)
+        found = [*self._months_of.get(code, ()), self._summary.newest_month(code) or ""]
+        return max(found) or None  # the summary's newest, or a month it does not cover
+
     def visit_count(self) -> int:
         return self._visit_count
 
     def anonymise_visits(self, code: str) -> int:
-        """Blank the member code on all their visits (erasure); returns how many."""
-        if not code:
+        """Blank the member code, pack and note on all their visits (erasure); returns how
+        many. Kind, time and flags stay: the studio's counts still add up."""
+        return self.anonymise_visits_of([code])
+
+    def anonymise_visits_of(self, codes: Iterable[str]) -> int:
+        """anonymise_visits for many members: one write per month any of them visited in."""
+        wanted = {c for c in codes if c}
+        if not wanted:
             return 0
+        months: set[str] = set()
+        for code in wanted:
+            self._merged.add(code)  # what the summary says of them no longer holds
+            months |= self._member_months(code)
         q = Query()
         count = 0
-        self._merged.add(code)  # what the summary says of them no longer holds
-        for month in sorted(self._member_months(code)):
-            changed = self._visits_table(month).update({"member_code": ""}, q.member_code == code)
+        for month in sorted(months):
+            theirs = q.member_code.test(wanted.__contains__)  # a set: one_of scans a list
+            changed = self._visits_table(month).update(_anonymous, theirs)
             count += len(changed)
-        self._months_of.pop(code, None)
-        for key in [k for k in self._last if k[0] == code]:
+        for code in wanted:
+            self._months_of.pop(code, None)
+            self._summary.forget(code)  # so that no file names them any more
+        for key in [k for k in self._last if k[0] in wanted]:
             del self._last[key]
-        self._summary.forget(code)  # so that no file names them any more
         self._write_summary(or_remove=True)
         return count
 
@@ -801,12 +828,22 @@ class Store:
         self._screenings[screening.member_code] = screening
 
     def delete_screening(self, code: str) -> bool:
-        doc_id = self._screening_ids.pop(code, None)
-        if doc_id is None:
-            return False
-        self._screenings_table().remove(doc_ids=[doc_id])
-        del self._screenings[code]
-        return True
+        return self.delete_screenings([code]) > 0
+
+    def delete_screenings(self, codes: Iterable[str]) -> int:
+        """Remove these members' screenings in one write; returns how many there were."""
+        ids = {c: self._screening_ids.pop(c) for c in set(codes) if c in self._screening_ids}
+        if ids:
+            self._screenings_table().remove(doc_ids=list(ids.values()))
+            for code in ids:
+                del self._screenings[code]
+        return len(ids)
+
+
+def _anonymous(doc: dict[str, Any]) -> None:
+    """A visit with nothing left that names the member or ties their visits together."""
+    doc.update(member_code="", note="", pack_id=None)  # a note may name their health
+    doc.pop("charge", None)
 
 
 class _Taken:

@@ -305,6 +305,13 @@ class Summary:
             return set(_month_list(_value(held)).decode().split())
         return set(held[0]) if held else set()
 
+    def newest_month(self, code: str) -> str | None:
+        """The newest covered month this member visited in, without decoding their months."""
+        held = self._index().get(code)
+        if isinstance(held, bytes):
+            return _month_list(_value(held)).rpartition(b" ")[2].decode() or None
+        return max(held[0], default=None) if held else None
+
     def charges_for(self, pack_ids: Iterable[str]) -> dict[str, set[tuple[int, str]]]:
         """The check-in charges of these packs in the covered months: {pack: {(charge, code)}}."""
         charges = self._charges_all()

@@ -130,6 +130,10 @@ class KioskApp(LockedDownApp):
         self.day_end.start()
         self.read_desk_notes()
         self.set_interval(NOTES_SECONDS, self.read_desk_notes, name="desk notes")
+        from kiosk.ui.retention_daily import DailyRetention
+
+        self.retention = DailyRetention(self)  # the privacy notice's promise, every day
+        self.retention.start()
 
     def read_desk_notes(self) -> None:
         """What the staff corner says, read in a thread (a PIN set or a backup made meanwhile

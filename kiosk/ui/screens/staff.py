@@ -203,6 +203,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("6", "Leave staff mode", "leave"),
     ("7", "Exit the kiosk", "exit_kiosk"),
     ("8", "Bookings (schedule, no-shows, matching, own bookings)", "bookings"),
+    ("9", "Due to be anonymised in the next 30 days (privacy)", "retention"),
     ("i", "Insights (who to call this week, charts)", "insights"),
 )
 
@@ -269,6 +270,11 @@ class StaffHome(StaffScreen):
         from kiosk.ui.screens.staff_insights import InsightsScreen
 
         self.app.push_screen(InsightsScreen(self.kiosk))
+
+    def action_retention(self) -> None:
+        from kiosk.ui.screens.staff_retention import RetentionScreen
+
+        self.app.push_screen(RetentionScreen(self.kiosk))
 
     def action_find(self) -> None:
         from kiosk.ui.screens.staff_members import FindMemberScreen

@@ -8,7 +8,6 @@ up..." and takes no other action, Esc included, so nothing else reads the store 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -194,32 +193,28 @@ def back_up_now(screen: StaffScreen) -> None:
 
 
 def export_member_record(screen: StaffScreen, code: str) -> None:
-    """UK GDPR subject access: everything held about the member, as JSON, to a folder."""
-    from kiosk.store.privacy import member_record
+    """UK GDPR subject access: everything held about the member, as JSON and in words beside it
+    (kiosk/store/export_one.py), to a folder."""
+    from kiosk.store.export_one import export_of, write_export
 
     def write(folder: Path) -> None:
         kiosk = screen.kiosk
-        staff = kiosk.content.studio.staff
-        store = kiosk.store
-        target = folder / f"member-{code}-{kiosk.clock.now():%Y-%m-%d}.json"
+        store, content, now = kiosk.store, kiosk.content, kiosk.clock.now()
+        target = folder / f"member-{code}-{now:%Y-%m-%d}.json"
 
-        def job() -> bool:
+        def job() -> tuple[Path, Path] | None:
             try:
-                record = member_record(
-                    store,
-                    code,
-                    retention_months=staff.screening_retention_months,
-                    backup_generations=staff.backup_generations,
-                )
+                export = export_of(store, code, content, now)
             except KeyError:
-                return False
-            text = json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n"
-            write_text_atomic(target, text)
-            return True
+                return None
+            return write_export(export, target)
 
-        def done(written: bool) -> None:
+        def done(written: tuple[Path, Path] | None) -> None:
             if written:
-                screen.say(f"Wrote everything held about {code} to {target}.")
+                screen.say(
+                    f"Wrote everything held about {code} to {written[0]}, and in words to "
+                    f"{written[1].name}."
+                )
             else:
                 screen.say("Nothing is held about this member any more.", problem=True)
 
@@ -254,6 +249,7 @@ def erase_member(screen: StaffScreen, member: Member, after: Callable[[], None])
         [
             "Their member record and health screening are deleted; their visits stay, "
             "without their name or code. This cannot be undone.",
-            "Copies in the backups go when those backups age out.",
+            "Copies in the backups, and in files set aside after a fault, go when those age "
+            "out; they are taken out of the files set aside now.",
         ],
     )
