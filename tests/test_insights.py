@@ -20,11 +20,11 @@ from kiosk.core.insights import (
     Insights,
     calls_csv,
     default_since,
-    dialled,
     insights,
     reading_from,
 )
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
+from kiosk.core.phone import phone_for_excel
 from tests.conftest import LONDON
 
 TODAY = date(2026, 11, 23)  # a Monday, as the fake clock's
@@ -257,16 +257,17 @@ def test_calls_csv_has_name_phone_and_what_to_say_and_runs_no_formula() -> None:
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[1] == [
         "'=cmd() Smith",
-        "'+33612345678",
+        "'+33 6 12 34 56 78",
         "M1",
         "1 session left on EMS pack",
         "You have 1 session left on your EMS pack: would you like to renew it?",
     ]
 
 
-def test_dialled_uk_numbers_the_uk_way() -> None:
-    assert dialled("+447700900123") == "07700 900123"
-    assert dialled("+33612345678") == "+33612345678"
+def test_the_call_list_gives_uk_numbers_the_uk_way() -> None:
+    # one rule with the spreadsheet export (kiosk/core/phone.py phone_for_excel)
+    assert phone_for_excel("+447700900123") == "07700 900123"
+    assert phone_for_excel("+33612345678") == "+33 6 12 34 56 78"
 
 
 def test_charts_use_only_console_characters_and_no_colour() -> None:

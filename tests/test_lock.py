@@ -76,4 +76,3 @@ def test_the_pi_guide_installs_from_the_lock() -> None:
     guide = (ROOT / "docs" / "raspberry-pi.md").read_text(encoding="utf-8")
     assert "--require-hashes -r requirements.lock" in guide
     assert "pip install ." not in guide.replace("--no-deps .", "")
-

@@ -25,8 +25,9 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple, overload
 
-from kiosk.core.csvio import _cell as formula_safe
+from kiosk.core.csvcells import guard as formula_safe
 from kiosk.core.members import Member, Pack, PackKind, Visit, VisitFlag
+from kiosk.core.phone import phone_for_excel
 
 WEEKS = 26
 ACTIVE_DAYS = 30  # a member with a visit in the last 30 days is active
@@ -56,7 +57,7 @@ class Call(NamedTuple):
 
     code: str
     name: str
-    phone: str  # as dialled in the UK: 07700 900123 (international numbers as stored)
+    phone: str  # as a UK owner dials it: 07700 900123 (others +33 6 12 34 56 78)
     why: str
     say: str
     rank: int = 0  # lower first in the week's calls
@@ -227,20 +228,12 @@ def usable(pack: Pack, today: date) -> bool:
     return pack.sessions_left > 0 and (pack.expires is None or pack.expires >= today)
 
 
-def dialled(phone: str) -> str:
-    """A UK number as a UK owner dials it ("07700 900123"); others as stored (E.164)."""
-    if phone.startswith("+44") and len(phone) == 13:
-        national = "0" + phone[3:]
-        return f"{national[:5]} {national[5:]}"
-    return phone
-
-
 def _name(member: Member) -> str:
     return f"{member.first_name} {member.last_name}"
 
 
 def _call(member: Member, why: str, say: str, rank: int) -> Call:
-    return Call(member.code, _name(member), dialled(member.phone), why, say, rank)
+    return Call(member.code, _name(member), phone_for_excel(member.phone), why, say, rank)
 
 
 @cache  # thousands of calls, a few hundred days: strftime is slow

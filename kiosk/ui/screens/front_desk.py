@@ -325,6 +325,7 @@ class FrontDeskScreen(Screen[None]):
         if str(line.content) != text:
             line.update(text)
             line.display = bool(text)
+
     def show_staff_note(self, text: str) -> None:
         self.staff_note = text
         if self._ticking:  # mounted; on_mount shows it otherwise
