@@ -295,6 +295,8 @@ def visits(draw: st.DrawFn, codes: list[str]) -> list[Visit]:
         code = draw(st.sampled_from(["", *codes]))
         pack_id = draw(st.none() | HEX.map(lambda h: f"P-{h}"))
         visit_id = f"{at:%Y%m%dT%H%M%S}-{n:08x}"
+        if code and any(v.member_code == code and v.at == at for v in out):
+            continue  # one member at one moment is one visit: the import refuses a second
         out.append(Visit(visit_id, code, at, kind, pack_id, flags, draw(NOTES)))
     return out
 

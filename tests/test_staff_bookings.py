@@ -40,7 +40,7 @@ from tests.staff_helpers import (
     screen_text,
     settle,
 )
-from tests.waiting import wait_for
+from tests.waiting import on_top, wait_for
 
 
 def at(hour: int, minute: int = 0, day: int = 23) -> datetime:
@@ -85,7 +85,7 @@ def app(content: Content, store: Store, clock: FakeClock) -> KioskApp:
 async def open_bookings(app: KioskApp, pilot: Pilot[int]) -> BookingsScreen:
     await open_staff_mode(app, pilot)
     await pilot.press("8")
-    await wait_for(pilot, lambda: isinstance(app.screen, BookingsScreen), "the bookings")
+    await wait_for(pilot, lambda: on_top(app, BookingsScreen), "the bookings")
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, BookingsScreen)
@@ -125,11 +125,11 @@ async def test_the_days_schedule_in_words_with_the_flags(
 
         # Enter on a member's line opens them in the member screen; Esc comes back
         await pilot.press("down", "down", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MemberScreen), "Tom's record")
+        await wait_for(pilot, lambda: on_top(app, MemberScreen), "Tom's record")
         screen = app.screen
         assert isinstance(screen, MemberScreen) and screen.code == TOM.code
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingsScreen), "the schedule")
+        await wait_for(pilot, lambda: on_top(app, BookingsScreen), "the schedule")
         await settle(pilot)
 
         # the unmatched line has nobody to open
@@ -165,23 +165,23 @@ async def test_a_hand_match_is_remembered_for_the_next_sync(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_bookings(app, pilot)
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(app.screen, UnmatchedScreen), "unmatched")
+        await wait_for(pilot, lambda: on_top(app, UnmatchedScreen), "unmatched")
         await settle(pilot)
         lines = options(app, "#unmatched")
         assert lines == ['Mon 23/11 09:30-10:00  EMS  unmatched: "EMS - Jane Doe"']
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MemberPickScreen), "the pick")
+        await wait_for(pilot, lambda: on_top(app, MemberPickScreen), "the pick")
         assert 'Who is "EMS - Jane Doe" for?' in screen_text(app)
         await pilot.press(*"kent")
         await wait_for(pilot, lambda: options(app, "#found") != [], "Sarah found")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, UnmatchedScreen), "back")
+        await wait_for(pilot, lambda: on_top(app, UnmatchedScreen), "back")
         await settle(pilot)
         assert store.bookings.hand_matches() == {UNMATCHED.key: SARAH.code}
         assert "Matched: remembered for the next sync." in screen_text(app)
         assert options(app, "#unmatched") == ["Every booking from today on has its member."]
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingsScreen), "the schedule")
+        await wait_for(pilot, lambda: on_top(app, BookingsScreen), "the schedule")
         await settle(pilot)
         assert options(app, "#schedule")[0].startswith("09:30  EMS     Sarah Kent (M1001)")
 
@@ -197,11 +197,11 @@ async def test_own_bookings_added_moved_and_cancelled(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_bookings(app, pilot)
         await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, MemberPickScreen), "the pick")
+        await wait_for(pilot, lambda: on_top(app, MemberPickScreen), "the pick")
         await pilot.press(*"kent")
         await wait_for(pilot, lambda: options(app, "#found") != [], "Sarah found")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingFormScreen), "the form")
+        await wait_for(pilot, lambda: on_top(app, BookingFormScreen), "the form")
         assert app.screen.query_one("#date", Input).value == "23/11/2026"
         # a time that is no time: the field says so and nothing is saved
         await pilot.press("enter", *"25:00", "f10")
@@ -211,7 +211,7 @@ async def test_own_bookings_added_moved_and_cancelled(
         form.query_one("#time", Input).value = "14:30"
         form.query_one("#trainer", Input).value = "Tom"
         await pilot.press("f10")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingsScreen), "the schedule")
+        await wait_for(pilot, lambda: on_top(app, BookingsScreen), "the schedule")
         await settle(pilot)
         [own] = store.bookings.own()
         assert (own.start, own.end, own.kind, own.source) == (
@@ -228,10 +228,10 @@ async def test_own_bookings_added_moved_and_cancelled(
         )
 
         await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingFormScreen), "the form")
+        await wait_for(pilot, lambda: on_top(app, BookingFormScreen), "the form")
         app.screen.query_one("#time", Input).value = "16:00"
         await pilot.press("f10")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingsScreen), "the schedule")
+        await wait_for(pilot, lambda: on_top(app, BookingsScreen), "the schedule")
         await settle(pilot)
         [own] = store.bookings.own()
         assert own.start == at(16)
@@ -239,9 +239,9 @@ async def test_own_bookings_added_moved_and_cancelled(
         assert options(app, "#schedule")[0].startswith("16:00  EMS     Sarah Kent")
 
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await wait_for(pilot, lambda: on_top(app, ConfirmScreen), "the question")
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingsScreen), "the schedule")
+        await wait_for(pilot, lambda: on_top(app, BookingsScreen), "the schedule")
         await settle(pilot)
         [own] = store.bookings.own()
         assert not own.booked and own.cancelled_at == clock.now()
@@ -291,10 +291,10 @@ async def test_a_no_show_excused_gives_the_session_back(
             "10:00  EMS     Tom Trainer (M1005)  no-show, recorded"
         ]
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await wait_for(pilot, lambda: on_top(app, ConfirmScreen), "the question")
         assert "Excuse this no-show?" in screen_text(app)
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingsScreen), "the schedule")
+        await wait_for(pilot, lambda: on_top(app, BookingsScreen), "the schedule")
         await settle(pilot)
         assert options(app, "#schedule") == ["10:00  EMS     Tom Trainer (M1005)  no-show, excused"]
         tom = store.member(TOM.code)

@@ -44,7 +44,7 @@ from tests.ui_checkin_helpers import (
     readiness_keys,
     screen_text,
 )
-from tests.waiting import idle_looked, wait_for
+from tests.waiting import idle_looked, on_top, wait_for
 
 
 @pytest.fixture
@@ -348,7 +348,7 @@ async def test_a_scanner_typing_at_the_front_desk_loses_nothing(
         for char in PIA.code:
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", "\r"))
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN
         assert len(members_store.visits_of(PIA.code)) == 1
 
@@ -378,7 +378,7 @@ async def test_a_name_typed_ahead_at_the_front_desk_with_enter_is_found(
         for char in last_digits(PIA):  # arrive before the look-up has asked for them
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", "\r"))
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN
 
 
@@ -584,7 +584,7 @@ async def test_a_scan_while_a_result_is_showing_checks_the_next_client_in(
         for char in "M-1003":
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", "\r"))
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "a result")
         assert outcome(app) is Outcome.PACK_USED_UP  # Olly: M1003, typed with a dash
         assert "Olly" in screen_text(app)
 
@@ -629,7 +629,7 @@ async def test_keys_typed_while_the_look_up_opens_are_kept_with_their_edits(
         for char in last_digits(PIA):
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", "\r"))
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "a result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "a result")
         assert outcome(app) is Outcome.CHECKED_IN
         assert "Welcome, Pia." in screen_text(app)
         assert len(members_store.visits_of(PIA.code)) == 1

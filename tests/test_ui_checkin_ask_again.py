@@ -30,7 +30,7 @@ from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.widgets.band import ResultBand
 from tests.conftest import CONTENT_DIR
 from tests.ui_checkin_helpers import ALL_WELL, SARAH, screen_text
-from tests.waiting import idle_looked, wait_for
+from tests.waiting import idle_looked, on_top, wait_for
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ async def answer_all(app: KioskApp, pilot: Pilot[int], yes: str = "") -> None:
     assert isinstance(screen, QuestionsScreen)
     for qid, _ in screen.questions:
         await pilot.press("y" if qid == yes else "n")
-    await wait_for(pilot, lambda: isinstance(app.screen, ConsentAgainScreen), "the consent")
+    await wait_for(pilot, lambda: on_top(app, ConsentAgainScreen), "the consent")
 
 
 async def consent(pilot: Pilot[int], *, keep: bool = True) -> None:
@@ -88,10 +88,10 @@ async def consent(pilot: Pilot[int], *, keep: bool = True) -> None:
 
 
 async def to_result(app: KioskApp, pilot: Pilot[int], *keys: str) -> str:
-    await wait_for(pilot, lambda: isinstance(app.screen, QuestionsScreen), "the readiness check")
+    await wait_for(pilot, lambda: on_top(app, QuestionsScreen), "the readiness check")
     for key in keys:
         await pilot.press(key)
-    await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+    await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
     return screen_text(app)
 
 
@@ -137,13 +137,13 @@ async def test_esc_on_the_changed_terms_records_nothing(
         await scan(app, pilot, SARAH.code)
         assert isinstance(app.screen, TermsAgainScreen)
         await pilot.press("space", "escape")  # ticked, then left
-        await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "the front desk")
+        await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the front desk")
         # and asked again next time
         await scan(app, pilot, SARAH.code)
         assert isinstance(app.screen, TermsAgainScreen)
         clock.advance(600)  # walked away: back to the front desk by itself
         await idle_looked(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "the front desk")
+        await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the front desk")
     assert store.member(SARAH.code) == before
     assert store.visits_of(SARAH.code) == [] and attempts_for(store).all() == []
 
@@ -205,7 +205,7 @@ async def test_a_screening_older_than_valid_months_is_answered_again_and_a_yes_s
         assert isinstance(app.screen, QuestionsScreen)
         await answer_all(app, pilot, yes="heart")
         await consent(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
         shown = screen_text(app)
         assert outcome(app) is Outcome.SEE_TRAINER
         assert "Sarah, please see your trainer before any EMS today." in shown
@@ -247,16 +247,16 @@ async def test_esc_during_the_questions_or_the_consent_records_nothing(
         await scan(app, pilot, SARAH.code)
         assert isinstance(app.screen, TermsAgainScreen)  # the terms first
         await pilot.press("space", "tab", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuestionsScreen), "the questions")
+        await wait_for(pilot, lambda: on_top(app, QuestionsScreen), "the questions")
         await pilot.press("n", "y", "escape")  # part-way
-        await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "the front desk")
+        await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the front desk")
         await scan(app, pilot, SARAH.code)
         assert isinstance(app.screen, TermsAgainScreen)  # nothing was kept: asked again
         await pilot.press("space", "tab", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuestionsScreen), "the questions")
+        await wait_for(pilot, lambda: on_top(app, QuestionsScreen), "the questions")
         await answer_all(app, pilot)
         await pilot.press("escape")  # on the consent
-        await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "the front desk")
+        await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the front desk")
     assert store.member(SARAH.code) == before and store.screening(SARAH.code) == old
     assert store.visits_of(SARAH.code) == [] and attempts_for(store).all() == []
 
@@ -271,7 +271,7 @@ async def test_answers_given_again_without_consent_are_not_kept(
         await scan(app, pilot, SARAH.code)
         await answer_all(app, pilot)
         await consent(pilot, keep=False)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
         assert outcome(app) is Outcome.SEE_TRAINER  # the trainer asks them in person
     assert store.screening(SARAH.code) is None  # the old answers went too
     member = store.member(SARAH.code)

@@ -21,7 +21,7 @@ from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.widgets.band import Outcome, ResultBand
 from tests.ui_checkin_helpers import PIA, SARAH, ZOE, add_members, screen_text
-from tests.waiting import wait_for
+from tests.waiting import on_top, wait_for
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def book(store: Store, code: str, start: datetime, kind: PackKind) -> None:
 
 async def check_in(app: KioskApp, pilot: Pilot[int], code: str, *answers: str) -> Outcome:
     await pilot.press(*code, "enter", *answers)
-    await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+    await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
     return app.screen.query_one(ResultBand).outcome
 
 

@@ -31,7 +31,7 @@ from tests.ui_checkin_helpers import (
     readiness_keys,
     screen_text,
 )
-from tests.waiting import wait_for
+from tests.waiting import on_top, wait_for
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def scan(app: KioskApp, code: str) -> None:
 
 async def checked_in(app: KioskApp, pilot: Pilot[int], store: Store, code: str) -> None:
     await wait_for(pilot, lambda: len(store.visits_of(code)) == 1, f"{code} checked in")
-    await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+    await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
     assert app.screen.query_one(ResultBand).outcome is Outcome.CHECKED_IN
 
 
@@ -98,7 +98,7 @@ async def test_a_scan_on_the_prep_card_checks_the_next_client_in(
     app = KioskApp(content, members_store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*SARAH.code, "enter", *readiness_keys("meal"))
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
         assert "Before your EMS session" in screen_text(app)  # the prep card
         scan(app, PIA.code)
         await checked_in(app, pilot, members_store, PIA.code)
@@ -123,7 +123,7 @@ async def test_two_scans_back_to_back_check_both_in(
     async with app.run_test(size=(80, 24)) as pilot:
         scan(app, PIA.code)
         scan(app, ZOE.code)  # all 12 keys before the kiosk has opened anything
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionKindScreen), "Zoë's choice")
+        await wait_for(pilot, lambda: on_top(app, SessionKindScreen), "Zoë's choice")
         assert len(members_store.visits_of(PIA.code)) == 1
         assert "Zoë" in screen_text(app)
 

@@ -22,7 +22,7 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.result import ResultScreen
 from tests.test_lookup_privacy import EVERY_FORM, studio
 from tests.ui_checkin_helpers import PIA, SARAH, add_members, by_phone, screen_text
-from tests.waiting import wait_for
+from tests.waiting import on_top, wait_for
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ async def test_many_misses_bring_a_calm_wait_a_scan_still_works_and_time_wears_i
         await pilot.press("x")  # the kiosk still answers keys while it waits: no freeze
         assert screen.query_one("#query", Input).value.endswith("x")
         await pilot.press("escape", *PIA.code, "enter")  # a card is never slowed down
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
         assert len(members_store.visits_of(PIA.code)) == 1
         await pilot.press("escape")
         clock.advance(15)
@@ -112,7 +112,7 @@ async def test_the_attacker_at_the_screen_learns_almost_nothing(
             else:  # a member was picked: the next screen greets them by first name
                 picked += 1
             await pilot.press("escape")
-            await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "the desk")
+            await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the desk")
     assert len(revealed) + picked <= 5  # 25 queries (the goal is 20 for 100)
 
 
@@ -125,6 +125,6 @@ async def test_backspace_in_the_empty_digits_goes_back_to_the_name(
         screen = on_look_up(app)
         assert screen.asking == "pia x"  # the digit went, the question stays
         await pilot.press("backspace", "backspace", "p", "enter", *PIA.phone[-3:], "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
         assert len(members_store.visits_of(PIA.code)) == 1
         assert app.desk_guard.misses == 0  # mending the name cost nothing

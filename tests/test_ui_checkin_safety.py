@@ -32,7 +32,7 @@ from tests.ui_checkin_helpers import (
     readiness_keys,
     screen_text,
 )
-from tests.waiting import wait_for
+from tests.waiting import on_top, wait_for
 
 STOPS = [q for q in READINESS_QUESTIONS if q.blocks]
 EVERY_QUESTION = [q.text for q in (*READINESS_QUESTIONS, *SCREENING_QUESTIONS)]
@@ -59,7 +59,7 @@ async def check_in(app: KioskApp, pilot: Pilot[int], code: str, *keys: str) -> s
     for key in keys:
         seen.append(screen_text(app))
         await pilot.press(key)
-    await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+    await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
     seen.append(screen_text(app))
     return "\n".join(seen[-1:])
 
@@ -177,7 +177,7 @@ async def test_no_answer_reaches_a_client_screen_or_the_log(
         # the questions themselves are on screen while asked; the answers never are after
         for key in readiness_keys("meal", "no_drink"):
             await pilot.press(key)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen), "the result")
+        await wait_for(pilot, lambda: on_top(app, ResultScreen), "the result")
         seen.append(screen_text(app))
         await pilot.press("escape")
         seen.append(await check_in(app, pilot, TOM.code))

@@ -28,7 +28,7 @@ from tests.disks import files_of, full_disk, read_only_disk
 from tests.staff_helpers import PIN, open_staff_mode, options, settle
 from tests.test_staff_members import open_member
 from tests.ui_checkin_helpers import SARAH, add_members, screen_text
-from tests.waiting import wait_for
+from tests.waiting import on_top, wait_for
 
 FULL = "Storage full - see staff"
 READ_ONLY = "Storage read-only - see staff"
@@ -161,12 +161,12 @@ async def test_a_check_in_that_cannot_be_saved_is_refused_and_logged(
         logged = kiosk_log.read_text()
         assert f"check-in of {SARAH.code}" in logged and "No space left" in logged
         await pilot.press("space")
-        await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "front desk")
+        await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "front desk")
         assert storage_line(app) == FULL
         monkeypatch.undo()  # room again: the next check-in works and the line goes
         assert await check_in(app, pilot, SARAH.code) is Outcome.CHECKED_IN
         await pilot.press("space")
-        await wait_for(pilot, lambda: isinstance(app.screen, FrontDeskScreen), "front desk")
+        await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "front desk")
         assert storage_line(app) == ""
         assert len(store.visits_of(SARAH.code)) == 1
 

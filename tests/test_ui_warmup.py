@@ -41,7 +41,7 @@ from kiosk.ui.widgets.countdown import BigCountdown
 
 from .conftest import CONTENT_DIR
 from .screen import composed_strips
-from .waiting import idle_looked, wait_for
+from .waiting import idle_looked, on_top, wait_for
 
 SIZES = [(80, 24), (200, 60)]  # at 80x21 the hip hinge's text no longer fits
 # glyphs every Linux console font the kiosk supports has (see shared notes)
@@ -50,9 +50,9 @@ CONSOLE_SAFE = set("█░─│┌┐└┘━┃·←→£€é") | {chr(c) fo
 
 async def past_safety(pilot: Pilot[int]) -> None:
     """Every programme starts with the safety screen: the client reads it and presses Enter."""
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SafetyScreen), "the safety screen")
+    await wait_for(pilot, lambda: on_top(pilot.app, SafetyScreen), "the safety screen")
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, WarmupScreen), "the player")
+    await wait_for(pilot, lambda: on_top(pilot.app, WarmupScreen), "the player")
 
 
 def player(app: KioskApp) -> WarmupScreen:
@@ -435,12 +435,12 @@ async def test_menu_question_and_finish_use_only_console_glyphs(
         for widget in app.screen.query("Static, OptionList, Button"):
             assert app.screen.region.contains_region(widget.region), widget
         await pilot.press("down", "down", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SafetyScreen), "the safety screen")
+        await wait_for(pilot, lambda: on_top(app, SafetyScreen), "the safety screen")
         assert screen_glyphs(app) <= CONSOLE_SAFE
         for widget in app.screen.query("Static, Button"):  # every word of it on screen
             assert app.screen.region.contains_region(widget.region), widget.id
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, WarmupScreen), "the player")
+        await wait_for(pilot, lambda: on_top(app, WarmupScreen), "the player")
         screen = player(app)
         await pilot.press("space")
         await pilot.pause()
@@ -532,7 +532,7 @@ async def test_the_end_is_on_the_band_at_once_and_the_finish_screen_follows(
         assert text(screen, "#phase") == "WELL DONE" and digits(screen) == "0"
         assert app.screen is screen
         # ... and the whole finish screen just after it
-        await wait_for(pilot, lambda: isinstance(app.screen, FinishScreen), "the finish screen")
+        await wait_for(pilot, lambda: on_top(app, FinishScreen), "the finish screen")
 
 
 async def test_a_timed_look_shows_the_second_first_and_the_new_exercise_just_after(
@@ -572,7 +572,7 @@ def test_the_digits_repaint_covers_every_changed_pixel(before: str, data: st.Dat
 async def test_every_programme_starts_with_the_safety_screen(app: KioskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(messages.OpenWarmups("lower-back-care"))
-        await wait_for(pilot, lambda: isinstance(app.screen, SafetyScreen), "the safety screen")
+        await wait_for(pilot, lambda: on_top(app, SafetyScreen), "the safety screen")
         shown = "\n".join(str(s.render()) for s in app.screen.query(Static))
         assert "pain, numbness or tingling, or pain that spreads down a leg" in shown
         assert "tell your trainer" in shown

@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from kiosk.ui.screens.idle import IdleScreen
 
@@ -46,3 +49,13 @@ async def idle_looked(pilot: Pilot[int]) -> None:
         "the screen to look at the clock",
     )
     await pilot.pause()
+
+
+def on_top(app: App[int], kind: type[Screen[Any]]) -> bool:
+    """The screen on top is a `kind`, composed and mounted: its widgets can be queried.
+
+    A screen is on top a moment before its widgets are there; a test that queried it then
+    failed now and again on a loaded machine (NoMatches).
+    """
+    screen = app.screen
+    return isinstance(screen, kind) and screen.is_mounted
