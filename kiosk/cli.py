@@ -66,8 +66,6 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.core.clock import SystemClock
     from kiosk.store.lock import DataDirLock
     from kiosk.store.log import log
-    from kiosk.store.recovery import open_store
-    from kiosk.store.retention import maintain_at_start
     from kiosk.ui.app import KioskApp
 
     content = load_content(content_dir(args))
@@ -84,7 +82,10 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
 
     def open_for_the_kiosk() -> tuple[Store, list[str]]:
         """In a worker once the front desk is painted: thousands of members take a while."""
+        # imported here, not before the first paint: they and theirs take a Pi a while
         from kiosk.store.pin import pin_warning
+        from kiosk.store.recovery import open_store
+        from kiosk.store.retention import maintain_at_start
 
         store, warnings = open_store(directory, clock.now())  # a damaged file: restored, warned
         opened.append(store)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -19,7 +20,6 @@ from textual.worker import Worker, WorkerState
 
 from kiosk.core.clock import Clock
 from kiosk.core.content import Content
-from kiosk.core.desk_guard import DeskGuard
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.ui import messages
 from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, pin_missing, read_notes
@@ -28,6 +28,7 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
 
 if TYPE_CHECKING:  # the store loads after the first paint (see StoreOpener)
+    from kiosk.core.desk_guard import DeskGuard
     from kiosk.core.lookup import MemberIndex
     from kiosk.store import Store
     from kiosk.store.bookings import Bookings
@@ -78,7 +79,6 @@ class KioskApp(LockedDownApp):
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)
         # the look-up's slow-down after many misses: kept here, so leaving the look-up keeps it
-        self.desk_guard = DeskGuard()
         self.start_error: BaseException | None = None  # the store could not be opened
         self.desk_notes = DeskNotes()  # no PIN set, a failed backup: for the staff corner
         self.desk_notes_shown = 0
@@ -88,6 +88,14 @@ class KioskApp(LockedDownApp):
             self.type_ahead.paused = True  # until the store is open
         else:
             self.store = store
+
+    @cached_property
+    def desk_guard(self) -> DeskGuard:
+        """The look-up's slow-down for the whole run, made at the first look-up (its module and
+        the member index's are not needed for the first paint)."""
+        from kiosk.core.desk_guard import DeskGuard
+
+        return DeskGuard()
 
     @property
     def bookings(self) -> Bookings:
@@ -99,7 +107,10 @@ class KioskApp(LockedDownApp):
         if self._opener is None:
             self.call_after_refresh(self.store_ready)
         else:
-            self.call_after_refresh(self._open_store)
+            # As the front desk's codes do: while the App starts, after-refresh callbacks run at
+            # once, so through its queue the worker starts after the first frame, and does not
+            # take the GIL (its imports alone are 30 ms) from the thread writing that frame out.
+            self.call_later(self.call_after_refresh, self._open_store)
 
     def _open_store(self) -> None:
         assert self._opener is not None
