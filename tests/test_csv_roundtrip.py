@@ -286,7 +286,7 @@ def members(draw: st.DrawFn) -> list[Member]:
 
 @st.composite
 def visits(draw: st.DrawFn, codes: list[str]) -> list[Visit]:
-    out = []
+    out: list[Visit] = []
     for n in range(draw(st.integers(0, 5))):
         at = draw(MOMENTS)
         flags = frozenset(draw(st.sets(st.sampled_from(VisitFlag), max_size=3)))
