@@ -200,7 +200,8 @@ class InsightsScreen(StaffScreen):
         self.query_one("#summary", Static).update(
             Content(
                 f"{len(week)} client{'' if len(week) == 1 else 's'} to call this week. "
-                f"{figures.insights.visits} visits in the last 26 weeks."
+                f"{figures.insights.visits} visit{'' if figures.insights.visits == 1 else 's'}"
+                " in the last 26 weeks."
             )
         )
         listing = self.query_one("#calls", OptionList)
