@@ -16,6 +16,8 @@ from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content, load_content
 from kiosk.store import Store
 
+from .terminal import Terminal
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
 LONDON = ZoneInfo("Europe/London")
@@ -43,3 +45,13 @@ def data_dir(tmp_path: Path) -> Path:
 def store(data_dir: Path) -> Iterator[Store]:
     with Store.open(data_dir) as s:
         yield s
+
+
+@pytest.fixture
+def kiosks() -> Iterator[list[Terminal]]:
+    """Real kiosk processes a test starts on pseudo-terminals (tests/terminal.py): all stopped
+    at the end, whatever happened."""
+    started: list[Terminal] = []
+    yield started
+    for kiosk in started:
+        kiosk.stop()

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from kiosk.store.lock import DataDirLock
 
@@ -25,14 +23,6 @@ from .terminal import Terminal, kiosk_argv
 TRIES = 20
 LIMIT = 30.0  # seconds: generous for a loaded machine; the kiosk takes well under 2 s
 POLL = 0.01
-
-
-@pytest.fixture
-def kiosks() -> Iterator[list[Terminal]]:
-    started: list[Terminal] = []
-    yield started
-    for kiosk in started:
-        kiosk.stop()
 
 
 def wait_until(condition: Callable[[], object], what: str) -> None:

@@ -39,14 +39,6 @@ def start_kiosk(data: Path, env: dict[str, str] | None = None, code: str = "") -
 
 
 @pytest.fixture
-def kiosks() -> Iterator[list[Terminal]]:
-    started: list[Terminal] = []
-    yield started
-    for kiosk in started:
-        kiosk.stop()
-
-
-@pytest.fixture
 def systemd_socket() -> Iterator[tuple[str, socket.socket]]:
     # a short path: AF_UNIX addresses are limited to 108 bytes, pytest's tmp_path can be longer
     directory = tempfile.mkdtemp(prefix="kiosk-notify-")

@@ -4,10 +4,7 @@ real kiosk on a pseudo-terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from kiosk.core.paste import END, START, PasteFilter, Piece
 
@@ -85,14 +82,6 @@ def test_a_lone_escape_goes_on_once_no_sequence_follows() -> None:
     assert paste.tick(5.2) == [keys("\x1b")]  # Textual's own escape delay: it is the Esc key
     assert paste.feed("\x1b[2", 6.0) == []
     assert paste.feed("7u", 6.0) == [keys("\x1b[27u")]  # not a paste start: on it goes
-
-
-@pytest.fixture
-def kiosks() -> Iterator[list[Terminal]]:
-    started: list[Terminal] = []
-    yield started
-    for kiosk in started:
-        kiosk.stop()
 
 
 def test_the_kiosk_takes_keys_again_a_second_after_a_lone_paste_start(
