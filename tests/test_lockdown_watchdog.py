@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,8 @@ from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.watchdog import Notifier
+
+from .waiting import LIMIT
 
 
 @pytest.fixture
@@ -85,7 +88,11 @@ async def test_the_app_says_ready_once_the_front_desk_is_up_and_pings(
     app = KioskApp(content, store, clock, notifier=Notifier(path, watchdog_usec=20_000))
     received: list[bytes] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(200):
+        # waited for as long as it takes (a generous limit), looking every 10 ms: not with
+        # wait_for, whose wait for an idle app never ends with a timer firing every 10 ms
+        deadline = time.monotonic() + LIMIT
+        while len(received) < 3:
+            assert time.monotonic() < deadline, f"only {received} in {LIMIT:.0f} s"
             try:
                 received.append(sock.recv(256))
             except BlockingIOError:
@@ -93,7 +100,5 @@ async def test_the_app_says_ready_once_the_front_desk_is_up_and_pings(
                 continue
             if len(received) == 1:
                 assert isinstance(app.screen, FrontDeskScreen)
-            if len(received) >= 3:
-                break
     assert received[0].startswith(b"READY=1")
     assert received[1:3] == [b"WATCHDOG=1", b"WATCHDOG=1"]
