@@ -8,6 +8,7 @@ country's numbering plan, so we never guess lengths ourselves.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def phone_problem(text: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=16_384)  # the same numbers again on each Insights list: 1 ms each to work out
 def phone_for_excel(e164: str) -> str:
     """A stored number as a UK owner reads it in a spreadsheet: "07700 900123" for a UK number
     (the space keeps Excel from reading it as a number and dropping the 0), "+33 6 12 34 56 78"

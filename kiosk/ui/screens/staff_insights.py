@@ -120,6 +120,7 @@ class InsightsScreen(StaffScreen):
                 store, reading_from(today), today, lambda n, t: self.post_message(self.Read(n, t))
             )
             found = insights(read.members, read.visits, today, last_seen=read.last_seen)
+            found.lists()  # the words of the week's calls (a phone number each), made here
             charts = (
                 visits_chart(found, width, CHART_ROWS),
                 active_chart(found, width, CHART_ROWS - 2),
