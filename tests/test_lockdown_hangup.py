@@ -12,25 +12,14 @@ kiosk's next write. Measured with strace: SIGHUP to the process gone, about 0.2 
 from __future__ import annotations
 
 import signal
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.store.lock import DataDirLock
 
 from .terminal import Terminal, kiosk_argv
+from .waiting import LIMIT, wait_until
 
 TRIES = 20
-LIMIT = 30.0  # seconds: generous for a loaded machine; the kiosk takes well under 2 s
-POLL = 0.01
-
-
-def wait_until(condition: Callable[[], object], what: str) -> None:
-    deadline = time.monotonic() + LIMIT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {LIMIT:.0f} s for {what}")
-        time.sleep(POLL)
 
 
 def close_at(kiosk: Terminal, data: Path, moment: int, attempt: str) -> None:

@@ -59,3 +59,12 @@ def on_top(app: App[int], kind: type[Screen[Any]]) -> bool:
     """
     screen = app.screen
     return isinstance(screen, kind) and screen.is_mounted
+
+
+def wait_until(condition: Callable[[], object], what: str) -> None:
+    """Outside an app (a real kiosk process, a file): until `condition()` is true."""
+    deadline = time.monotonic() + LIMIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {LIMIT:.0f} s for {what}")
+        time.sleep(POLL)
