@@ -18,7 +18,9 @@ from kiosk.core.content import load_content
 from kiosk.core.studio import StaffPolicy
 
 if TYPE_CHECKING:  # the store loads when a command needs it: `kiosk run` paints first
+    from kiosk.core.content import Content
     from kiosk.store import Store
+    from kiosk.store.last_good import LastGoodCopies
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -68,7 +70,7 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     from kiosk.store.log import log
     from kiosk.ui.app import KioskApp
 
-    content = load_content(content_dir(args))
+    content = load_content(content_dir(args), _last_good(directory))
     clock = SystemClock()
     # a second kiosk is told at once, before it draws anything (the store opens after the paint)
     probe = DataDirLock(directory)
@@ -99,6 +101,7 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
         # reads the warm-ups, terms and questions here, off the event loop
         for warning in content.staff_warnings:  # names files and keys, never an answer
             log.warning("%s", warning)
+        keep_last_good(directory, content)
         return store, [*warnings, *content.staff_warnings]
 
     os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
@@ -119,6 +122,24 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     return code
 
 
+def _last_good(data: Path) -> LastGoodCopies:
+    from kiosk.store.last_good import LastGoodCopies
+
+    return LastGoodCopies(data)
+
+
+def keep_last_good(data: Path, content: Content) -> None:
+    """Keeps each content file that loaded cleanly as its last good copy (in the store worker,
+    after the first paint); a copy that cannot be written is logged, the kiosk carries on."""
+    from kiosk.store.log import log
+
+    try:
+        for name in _last_good(data).keep(content.clean_copies()):
+            log.info("kept %s as the last good copy", name)
+    except OSError as e:
+        log.warning("cannot keep the last good copy of the content: %s", e)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Content problems by file and key, then the set-up (kiosk/checkup.py): terminal, data
     directory, backups, PIN, console font. Exit 1 on any problem; warnings alone do not fail."""
@@ -128,9 +149,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     WARNING, PROBLEM = checkup.Level.WARNING, checkup.Level.PROBLEM
     directory = content_dir(args)
-    content = load_content(directory)
-    for problem in content.problems:
-        print(f"problem: {problem}")
+    content = load_content(directory, _last_good(data_dir(args)))
+    for problem in content.problems + content.fallback_notes:
+        print(problem.line)
     if content.problems:
         print(f"{len(content.problems)} problem(s) in {directory}")
     else:

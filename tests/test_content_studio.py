@@ -276,7 +276,7 @@ def test_duplicate_link_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "words"),
     [
-        ("7-8", 'must be like "07:00-20:00"'),
+        ("7-2O", 'cannot read "7-2O" as opening hours; write it like "07:00-20:00"'),
         ("25:00-26:00", "does not exist"),
         ("20:00-07:00", "closes before it opens"),
         ("07:00-12:00, 11:00-13:00", "must not overlap"),
@@ -320,7 +320,7 @@ def test_slides_errors(tmp_path: Path) -> None:
 def test_broken_content_dir_still_loads(tmp_path: Path) -> None:
     (tmp_path / "studio.toml").write_text("name = [\n")
     (tmp_path / "slides.toml").write_text("[[slides]]\nbody = 1\n")
-    content = load_content(tmp_path)
+    content = load_content(tmp_path, shipped=None)  # no fallback at all (see test_fallbacks.py)
     assert content.studio.name and content.slides == ()
     text = [str(p) for p in content.problems]
     assert any(t.startswith("studio.toml: not valid TOML") for t in text)

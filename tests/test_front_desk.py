@@ -318,7 +318,7 @@ async def test_broken_content_still_gives_a_working_display(
     from kiosk.core.content import load_content
 
     (tmp_path / "studio.toml").write_text("name = [\n")
-    content = load_content(tmp_path)
+    content = load_content(tmp_path, shipped=None)  # nothing to fall back to (see test_fallbacks)
     app = Probe(content, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await settled(pilot, app)

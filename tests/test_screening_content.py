@@ -110,8 +110,9 @@ def test_a_missing_or_damaged_file_falls_back_with_a_check_error_and_staff_warni
     content = load_content(directory)
     assert content.questions is SHIPPED and content.questions.screening
     assert any(p.file == SCREENING_FILE for p in content.problems)  # `kiosk check` fails
-    [warning] = content.staff_warnings
+    warning, *lines = content.staff_warnings
     assert "shipped questions" in warning
+    assert lines == [p.line for p in content.problems]  # as `kiosk check` words them
     assert load_content(CONTENT).staff_warnings == ()
 
 

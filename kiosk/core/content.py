@@ -12,11 +12,12 @@ Textual's own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.core.fallbacks import SHIPPED_CONTENT, LastGoodReader, Sources
 from kiosk.core.fields import Problem
 from kiosk.core.studio import Slide, Studio, load_slides, load_studio
 
@@ -34,12 +35,14 @@ class Content:
     studio: Studio
     slides: tuple[Slide, ...]
     front_problems: tuple[Problem, ...] = ()  # found reading the studio and the slides
+    # what each file fell back to, and the bytes of each that parsed (for the last good copies)
+    sources: Sources = field(default_factory=lambda: Sources(Path(), shipped=None), compare=False)
 
     # A cached_property writes the instance's __dict__ directly, so it works on a frozen
     # dataclass. Two threads asking at once both parse the same files and get equal answers.
     @cached_property
     def _later(self) -> _LaterParts:
-        return _load_later(self.directory, self.studio)
+        return _load_later(self.directory, self.studio, self.sources)
 
     def with_later(self, **changes: Any) -> Content:
         """A copy whose warm-ups, terms or questions are the ones given, the rest as here."""
@@ -66,16 +69,33 @@ class Content:
 
     @property
     def staff_warnings(self) -> tuple[str, ...]:
-        """Content problems staff must hear of at once: the health questions are the kiosk's own."""
-        from kiosk.core.screening import SCREENING_FILE  # loaded with the questions
-
+        """Content problems staff must hear of at once, each worded as `kiosk check` words it;
+        first, when the health questions are the kiosk's own, that."""
+        lines = tuple(p.line for p in self.problems + self.fallback_notes)
         if not self.questions.shipped:
-            return ()
-        found = [str(p) for p in self.problems if p.file == SCREENING_FILE]
+            return lines
         return (
             "The health questions file content/screening.toml could not be used, so the kiosk "
-            "asks its own shipped questions. `kiosk check` says what is wrong: " + "; ".join(found),
+            "asks its own shipped questions. `kiosk check` says what is wrong:",
+            *lines,
         )
+
+    @property
+    def fallback_notes(self) -> tuple[Problem, ...]:
+        """What each file with a mistake is shown from instead, for `kiosk check` and staff."""
+        return tuple(self.sources.fallbacks.values())
+
+    @property
+    def fallback_in_use(self) -> bool:
+        """A file (or some of its keys) is shown from its last good or shipped copy. Only what is
+        loaded so far counts: asking never reads the later parts."""
+        return bool(self.sources.fallbacks)
+
+    def clean_copies(self) -> dict[str, bytes]:
+        """Each file read so far that loaded with no problem at all, as it was read: to be kept
+        as its last good copy."""
+        troubled = {p.file for p in self.problems}
+        return {n: b for n, b in self.sources.loaded.items() if n not in troubled}
 
 
 @dataclass(frozen=True)
@@ -86,16 +106,16 @@ class _LaterParts:
     problems: tuple[Problem, ...]
 
 
-def _load_later(directory: Path, studio: Studio) -> _LaterParts:
+def _load_later(directory: Path, studio: Studio, sources: Sources) -> _LaterParts:
     from kiosk.core.programmes import load_warmups
     from kiosk.core.retention import notice_problems
     from kiosk.core.screening import load_questions
     from kiosk.core.terms import load_terms
 
     problems: list[Problem] = []
-    warmups = load_warmups(directory, problems)
-    terms = load_terms(directory, problems)
-    questions = load_questions(directory, problems)
+    warmups = load_warmups(directory, problems, sources)
+    terms = load_terms(directory, problems, sources)
+    questions = load_questions(directory, problems, sources)
     wanted = studio.check_in_warmup
     if wanted and warmups.programme(wanted) is None:
         # the check-in result then simply offers no warm-up; staff should still hear of it
@@ -105,11 +125,16 @@ def _load_later(directory: Path, studio: Studio) -> _LaterParts:
     return _LaterParts(warmups, terms, questions, tuple(problems))
 
 
-def load_content(directory: Path) -> Content:
-    """Reads the studio and slides now; the rest when first asked for (see the module's note)."""
+def load_content(
+    directory: Path, last_good: LastGoodReader | None = None, shipped: Path | None = SHIPPED_CONTENT
+) -> Content:
+    """Reads the studio and slides now; the rest when first asked for (see the module's note).
+    A file with a mistake falls back to its last good copy, else to the shipped one
+    (kiosk/core/fallbacks.py); ``shipped=None`` turns the shipped copies off."""
     problems: list[Problem] = []
     if not directory.is_dir():
         problems.append(Problem(str(directory), "", "content directory does not exist"))
-    studio = load_studio(directory, problems)
-    slides = load_slides(directory, problems)
-    return Content(directory, studio, slides, tuple(problems))
+    sources = Sources(directory, last_good, shipped)
+    studio = load_studio(directory, problems, sources)
+    slides = load_slides(directory, problems, sources)
+    return Content(directory, studio, slides, tuple(problems), sources)

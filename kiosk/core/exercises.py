@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from kiosk.core.fields import Fields, Problem, read_toml
+from kiosk.core.fallbacks import Sources
+from kiosk.core.fields import Fields, Problem
 
 EXERCISES_FILE = "exercises.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -142,9 +144,15 @@ def _exercise(f: Fields) -> Exercise | None:
     return Exercise(exercise_id, name, kind, start, steps, muscles, safety, timing, per_side)
 
 
-def load_exercises(directory: Path, problems: list[Problem]) -> dict[str, Exercise]:
-    """Every usable exercise by id. A broken exercise is left out, with its problems noted."""
-    table = read_toml(directory / EXERCISES_FILE, problems)
+def load_exercises(
+    directory: Path, problems: list[Problem], sources: Sources | None = None
+) -> dict[str, Exercise]:
+    """Every usable exercise by id. A broken exercise is left out, with its problems noted
+    (or the whole file is its last good copy, when there is one)."""
+    return (sources or Sources(directory, shipped=None)).load(EXERCISES_FILE, problems, _exercises_from, whole=True)
+
+
+def _exercises_from(table: dict[str, Any] | None, problems: list[Problem]) -> dict[str, Exercise]:
     if table is None:
         return {}
     top = Fields(table, EXERCISES_FILE, problems)

@@ -24,6 +24,11 @@ class Problem:
         where = f"{self.file}: {self.key}" if self.key else self.file
         return f"{where}: {self.message}"
 
+    @property
+    def line(self) -> str:
+        """The one wording of a content problem: `kiosk check` prints it, staff mode shows it."""
+        return f"problem: {self}"
+
 
 class _Missing:
     pass
@@ -33,13 +38,17 @@ MISSING: Any = _Missing()
 
 
 def read_toml(
-    path: Path, problems: list[Problem], name: str | None = None
+    path: Path, problems: list[Problem], name: str | None = None, raw: list[bytes] | None = None
 ) -> dict[str, Any] | None:
-    """Parse one TOML file; on failure note a problem naming the file and return None."""
+    """Parse one TOML file; on failure note a problem naming the file and return None.
+    The bytes that parsed go into ``raw`` when given (to be kept as the last good copy)."""
     label = name or path.name
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        text = path.read_bytes()
+        table = tomllib.loads(text.decode("utf-8"))
+        if raw is not None:
+            raw.append(text)
+        return table
     except FileNotFoundError:
         problems.append(Problem(label, "", "file is missing"))
     except tomllib.TOMLDecodeError as e:

@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from kiosk.core.exercises import ID_PATTERN, Exercise, Timing, load_exercises, read_timing
-from kiosk.core.fields import Fields, Problem, read_toml
+from kiosk.core.fallbacks import Sources
+from kiosk.core.fields import Fields, Problem
 
 PROGRAMMES_DIR = "programmes"
 MAX_SETS = 10
@@ -172,11 +174,28 @@ def _pause(f: Fields, name: str, default: object, minimum: int) -> int:
 
 
 def load_programme(
-    path: Path, exercises: Mapping[str, Exercise], problems: list[Problem]
+    path: Path,
+    exercises: Mapping[str, Exercise],
+    problems: list[Problem],
+    sources: Sources | None = None,
 ) -> Programme | None:
-    """One programme file, or None (problems noted) when it cannot be played."""
+    """One programme file, or None (problems noted) when it cannot be played (and has no
+    last good copy)."""
     label = f"{PROGRAMMES_DIR}/{path.name}"
-    table = read_toml(path, problems, label)
+
+    def build(table: dict[str, Any] | None, problems: list[Problem]) -> Programme | None:
+        return _programme_from(table, label, exercises, problems)
+
+    src = sources or Sources(path.parent.parent, shipped=None)
+    return src.load(label, problems, build, path, whole=True)
+
+
+def _programme_from(
+    table: dict[str, Any] | None,
+    label: str,
+    exercises: Mapping[str, Exercise],
+    problems: list[Problem],
+) -> Programme | None:
     if table is None:
         return None
     before = len(problems)
@@ -218,8 +237,10 @@ def load_programme(
     return programme
 
 
-def load_warmups(directory: Path, problems: list[Problem]) -> WarmupLibrary:
-    exercises = load_exercises(directory, problems)
+def load_warmups(
+    directory: Path, problems: list[Problem], sources: Sources | None = None
+) -> WarmupLibrary:
+    exercises = load_exercises(directory, problems, sources)
     folder = directory / PROGRAMMES_DIR
     files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
     if not files:
@@ -229,7 +250,7 @@ def load_warmups(directory: Path, problems: list[Problem]) -> WarmupLibrary:
     for path in files:
         label = f"{PROGRAMMES_DIR}/{path.name}"
         before = len(problems)
-        programme = load_programme(path, exercises, problems)
+        programme = load_programme(path, exercises, problems, sources)
         if programme is not None and any(p.id == programme.id for p in programmes):
             problems.append(
                 Problem(label, "id", f"{programme.id!r} is already used by another programme")

@@ -27,11 +27,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from kiosk.core.fields import Fields, Problem, read_toml
+from kiosk.core.fallbacks import Sources
+from kiosk.core.fields import Fields, Problem
 from kiosk.core.members import Answer, Member, Screening
 
 SCREENING_FILE = "screening.toml"
+ASKS_SHIPPED = "the kiosk asks its own shipped questions until fixed"
 OTHER_MAX = 500  # "anything else" is a note for the trainer, not a medical history
 DETAIL_MAX = 200
 TEXT_MAX = 200
@@ -172,13 +175,24 @@ def asked_in(screening: Screening) -> tuple[tuple[Answer, ...], tuple[Answer, ..
 # -- loading ------------------------------------------------------------------------------------
 
 
-def load_questions(directory: Path, problems: list[Problem]) -> Questions:
-    """The questions in content/screening.toml. A missing or broken file gives SHIPPED; a list
-    with any problem is replaced whole by the shipped one (never a question left out)."""
-    table = read_toml(directory / SCREENING_FILE, problems)
+def load_questions(
+    directory: Path, problems: list[Problem], sources: Sources | None = None
+) -> Questions:
+    """The questions in content/screening.toml. A missing or broken file gives its last good
+    copy, else SHIPPED; a list with any problem is replaced whole by one of them (never a
+    question left out)."""
+    src = sources or Sources(directory, shipped=None)
+    before = len(problems)
+    found = src.load(SCREENING_FILE, problems, _questions_from, whole=True, shipped=False)
+    if not found.shipped:  # the last good copy is asked, not the shipped questions
+        problems[before:] = [p for p in problems[before:] if p.message != ASKS_SHIPPED]
+    return found
+
+
+def _questions_from(table: dict[str, Any] | None, problems: list[Problem]) -> Questions:
     if table is None:
         problems.append(
-            Problem(SCREENING_FILE, "", "the kiosk asks its own shipped questions until fixed")
+            Problem(SCREENING_FILE, "", ASKS_SHIPPED)
         )
         return SHIPPED
     fields = Fields(table, SCREENING_FILE, problems)
@@ -196,7 +210,7 @@ def load_questions(directory: Path, problems: list[Problem]) -> Questions:
         fields.problem(key, "is not a screening setting (spelling?)")
     if not header_ok or screening is None or readiness is None:
         problems.append(
-            Problem(SCREENING_FILE, "", "the kiosk asks its own shipped questions until fixed")
+            Problem(SCREENING_FILE, "", ASKS_SHIPPED)
         )
         return SHIPPED
     return Questions(version, screening, readiness, other)

@@ -9,12 +9,14 @@ a terminal.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from kiosk.core.fields import Fields, Problem, read_toml
+from kiosk.core.fallbacks import Sources
+from kiosk.core.fields import Fields, Problem
+from kiosk.core.hours_text import NotHours, read_day
 
 STUDIO_FILE = "studio.toml"
 SLIDES_FILE = "slides.toml"
@@ -28,9 +30,6 @@ SLIDE_BODY_MAX = 300
 CAPTION_MAX = 60
 NAME_MAX = 40
 ADDRESS_MAX = 80
-
-_PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
 
 @dataclass(frozen=True)
 class Period:
@@ -168,8 +167,12 @@ class Slide:
 DEFAULT_NAME = "Fast Track EMS & Fitness"
 
 
-def load_studio(directory: Path, problems: list[Problem]) -> Studio:
-    data = read_toml(directory / STUDIO_FILE, problems)
+def load_studio(directory: Path, problems: list[Problem], sources: Sources | None = None) -> Studio:
+    """Without ``sources`` nothing falls back to a last good or shipped copy."""
+    return (sources or Sources(directory, shipped=None)).load(STUDIO_FILE, problems, _studio_from)
+
+
+def _studio_from(data: dict[str, Any] | None, problems: list[Problem]) -> Studio:
     if data is None:
         return Studio(name=DEFAULT_NAME)
     f = Fields(data, STUDIO_FILE, problems)
@@ -287,27 +290,11 @@ def _load_hours(f: Fields) -> OpeningHours:
 
 
 def _parse_day(text: str, f: Fields, day: str) -> tuple[Period, ...]:
-    if text.strip().lower() in ("closed", ""):
+    try:
+        return tuple(Period(opens, closes) for opens, closes in read_day(text))
+    except NotHours as e:
+        f.problem(day, str(e))
         return ()
-    periods: list[Period] = []
-    for part in text.split(","):
-        match = _PERIOD.match(part)
-        if not match:
-            f.problem(day, f'must be like "07:00-20:00" or "closed", not {text!r}')
-            return ()
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-            f.problem(day, f"has a time that does not exist: {part.strip()!r}")
-            return ()
-        period = Period(h1 * 60 + m1, h2 * 60 + m2)
-        if period.closes <= period.opens:
-            f.problem(day, f"closes before it opens: {part.strip()!r}")
-            return ()
-        if periods and period.opens < periods[-1].closes:
-            f.problem(day, "periods must be in order and must not overlap")
-            return ()
-        periods.append(period)
-    return tuple(periods)
 
 
 def _load_links(f: Fields) -> tuple[Link, ...]:
@@ -330,8 +317,13 @@ def _load_links(f: Fields) -> tuple[Link, ...]:
     return tuple(links)
 
 
-def load_slides(directory: Path, problems: list[Problem]) -> tuple[Slide, ...]:
-    data = read_toml(directory / SLIDES_FILE, problems)
+def load_slides(
+    directory: Path, problems: list[Problem], sources: Sources | None = None
+) -> tuple[Slide, ...]:
+    return (sources or Sources(directory, shipped=None)).load(SLIDES_FILE, problems, _slides_from)
+
+
+def _slides_from(data: dict[str, Any] | None, problems: list[Problem]) -> tuple[Slide, ...]:
     if data is None:
         return ()
     f = Fields(data, SLIDES_FILE, problems)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from kiosk.core.fields import Fields, Problem, read_toml
+from kiosk.core.fallbacks import Sources
+from kiosk.core.fields import Fields, Problem
 from kiosk.core.members import Member
 
 TERMS_FILE = "terms.toml"
@@ -45,8 +47,12 @@ def _join(title: str, sections: tuple[Section, ...]) -> str:
     return "\n\n".join(parts)
 
 
-def load_terms(directory: Path, problems: list[Problem]) -> Terms:
-    table = read_toml(directory / TERMS_FILE, problems)
+def load_terms(directory: Path, problems: list[Problem], sources: Sources | None = None) -> Terms:
+    """A file with any problem falls back whole: the notice agreed to is never a mix."""
+    return (sources or Sources(directory, shipped=None)).load(TERMS_FILE, problems, _terms_from, whole=True)
+
+
+def _terms_from(table: dict[str, Any] | None, problems: list[Problem]) -> Terms:
     if table is None:
         return Terms()
     fields = Fields(table, TERMS_FILE, problems)

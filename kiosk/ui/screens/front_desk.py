@@ -39,6 +39,7 @@ from kiosk.ui.widgets.qr import QRCode, code_size
 from kiosk.ui.widgets.slides import SlideView
 
 HINT = "Type your name or phone to check in · F2 warm-up"
+CONTENT_MARK = "content problem: see staff mode"  # a file with a mistake is shown from a copy
 INFO_MIN_WIDTH = 36  # the text column never gets narrower than this
 MASTHEAD_ROWS = 1  # the studio's name and the wall clock, across the top
 INFO_MIN_ROWS = 11  # text above the codes when they sit below it (under the masthead)
@@ -164,6 +165,7 @@ class FrontDeskScreen(Screen[None]):
                 yield Static(self.shown_hours, id="hours", markup=False)
                 if self.studio.address:
                     yield Static(self.studio.address, id="address", markup=False)
+                yield Static(CONTENT_MARK, id="content-problem", markup=False)
                 yield SlideView(self.content.slides, id="slide")
                 # the time, large, where the column has room: readable across the studio
                 yield BigCountdown(small_text=False, id="big-clock")
@@ -183,6 +185,7 @@ class FrontDeskScreen(Screen[None]):
         self.big_clock = self.query_one(BigCountdown)
         self.hours = self.query_one("#hours", Static)
         self.slide = self.query_one(SlideView)
+        self.content_mark = self.query_one("#content-problem", Static)
         self._ticking = True
         self.show_staff_note(self.staff_note)
         self.tick()
@@ -263,6 +266,8 @@ class FrontDeskScreen(Screen[None]):
         if minute != self._minute:  # the big time and the opening hours change by the minute
             self._minute = minute
             self.big_clock.show(now.strftime("%H:%M"))
+            # the later content files are read after the first paint: their fallbacks count too
+            self.content_mark.display = self.content.fallback_in_use
             text = self.studio.hours.status(now)
             if text != self.shown_hours:
                 self.shown_hours = text

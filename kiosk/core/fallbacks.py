@@ -1,0 +1,183 @@
+"""What a content file falls back to when the owner's copy has a mistake.
+
+A file that cannot be parsed is replaced whole by its last good copy (kept by kiosk/store/
+last_good.py from every clean load) or else by the copy shipped with the kiosk. A file that parses
+but has bad keys keeps its good keys: each bad key takes its last good (or shipped) value, so one
+typo in ``[hours]`` never blanks the address or the QR codes. Reading the fallbacks costs nothing
+until a file fails: this runs on the front desk's first-paint path.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from kiosk.core.fields import Problem, read_toml
+
+T = TypeVar("T")
+
+# the content as shipped in this repository (kiosk/../content)
+SHIPPED_CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
+
+LAST_GOOD = "last good copy"
+SHIPPED = "shipped copy"
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+class LastGoodReader(Protocol):
+    """The data directory's last good copies (kiosk/store/last_good.py), by file name."""
+
+    def read(self, name: str) -> bytes | None: ...
+
+
+@dataclass
+class Sources:
+    """Reads content files, remembers what each one fell back to and the bytes that parsed."""
+
+    directory: Path
+    last_good: LastGoodReader | None = None
+    shipped: Path | None = SHIPPED_CONTENT
+    # what is shown instead of each file with a mistake, said as `kiosk check` says problems
+    fallbacks: dict[str, Problem] = field(default_factory=dict)
+    loaded: dict[str, bytes] = field(default_factory=dict)  # file -> the bytes that parsed
+
+    def load(
+        self,
+        name: str,
+        problems: list[Problem],
+        build: Callable[[dict[str, Any] | None, list[Problem]], T],
+        path: Path | None = None,
+        *,
+        whole: bool = False,
+        shipped: bool = True,
+    ) -> T:
+        """``build`` turns a parsed table (or None: no file) into a value, noting problems.
+        With ``whole``, a file that parses but has any problem is replaced whole by its last
+        good copy (a programme, the terms: never a mix of two versions). Without ``shipped``
+        only the last good copy is a fallback (the health questions have their own)."""
+        own: list[Problem] = []
+        raw: list[bytes] = []
+        data = read_toml(path or self.directory / name, own, name, raw)
+        if data is not None:
+            self.loaded[name] = raw[0]
+        if whole and data is not None:
+            value = build(data, own)
+            problems += own
+            good = self._last_good(name) if own else None
+            if good is None:
+                return value
+            return self._use(name, problems, build, good, LAST_GOOD)
+        if data is None:
+            problems += own
+            found = self._fallback(name) if shipped else self._last_good_found(name)
+            if found is None:
+                return build(None, problems)
+            return self._use(name, problems, build, *found)
+        value = build(data, own)
+        problems += own
+        if not own:
+            return value
+        found = self._fallback(name)
+        if found is None:
+            return value
+        table, whence = found
+        patched = [p.key for p in own if p.key and _patch(data, table, _steps(p.key))]
+        if not patched:
+            return value
+        keys = ", ".join(dict.fromkeys(patched))
+        message = f"the kiosk uses the {whence}'s {keys} until this is fixed"
+        self.fallbacks[name] = Problem(name, "", message)
+        return build(data, [])
+
+    def _use(
+        self,
+        name: str,
+        problems: list[Problem],
+        build: Callable[[dict[str, Any] | None, list[Problem]], T],
+        table: dict[str, Any],
+        whence: str,
+    ) -> T:
+        self.fallbacks[name] = Problem(name, "", f"the kiosk uses the {whence} until this is fixed")
+        return build(table, [])  # a fallback's own quirks are not the owner's to fix
+
+    def _last_good_found(self, name: str) -> tuple[dict[str, Any], str] | None:
+        table = self._last_good(name)
+        return (table, LAST_GOOD) if table is not None else None
+
+    def _last_good(self, name: str) -> dict[str, Any] | None:
+        text = self.last_good.read(name) if self.last_good is not None else None
+        return _parse(text) if text is not None else None
+
+    def _fallback(self, name: str) -> tuple[dict[str, Any], str] | None:
+        if (table := self._last_good(name)) is not None:
+            return table, LAST_GOOD
+        shipped = self.shipped
+        if shipped is None or _same_dir(shipped, self.directory):
+            return None  # the owner edits the shipped files themselves: no other copy
+        try:
+            table = _parse((shipped / name).read_bytes())
+        except OSError:
+            return None
+        return (table, SHIPPED) if table is not None else None
+
+
+def _parse(text: bytes) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(text.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _steps(key: str) -> list[str | int]:
+    """``links[2].url`` -> ["links", 2, "url"], as Fields names keys."""
+    return [int(i) if i else k for k, i in _STEP.findall(key)]
+
+
+def _patch(data: Any, good: Any, steps: list[str | int]) -> bool:
+    """Put good's value at ``steps`` into data; False when good has no value there.
+    A table in a list is matched by its id where it has one (links moved about keep their
+    own address: a QR code must never mislead)."""
+    for step in steps[:-1]:
+        item = _at(data, step)
+        good = _same_item(item, good, step)
+        data = item
+        if data is None or good is None:
+            return False
+    last = steps[-1]
+    value = _at(good, last)
+    if value is None:
+        return False
+    if isinstance(last, int):
+        if not isinstance(data, list) or last >= len(data):
+            return False
+    elif not isinstance(data, dict):
+        return False
+    data[last] = copy.deepcopy(value)
+    return True
+
+
+def _same_item(item: Any, good: Any, step: str | int) -> Any:
+    if isinstance(step, int) and isinstance(item, dict) and isinstance(good, list):
+        wanted = item.get("id")
+        if wanted is not None:
+            return next((g for g in good if isinstance(g, dict) and g.get("id") == wanted), None)
+    return _at(good, step)
+
+
+def _at(value: Any, step: str | int) -> Any:
+    if isinstance(step, int):
+        return value[step] if isinstance(value, list) and step < len(value) else None
+    return value.get(step) if isinstance(value, dict) else None
