@@ -150,7 +150,7 @@ def test_a_bad_link_keeps_its_own_last_good_address_even_moved(
     content = load_content(directory, copies)
     by_id = {link.id: link.url for link in content.studio.links}
     assert by_id["instagram"] == "https://www.instagram.com/fasttrack_ems"
-    assert [link.id for link in content.studio.links][0] == "instagram"  # the new order kept
+    assert content.studio.links[0].id == "instagram"  # the new order kept
 
 
 def test_a_bad_key_with_no_fallback_value_keeps_the_old_safe_value(tmp_path: Path) -> None:
@@ -193,7 +193,12 @@ def test_a_copy_is_replaced_atomically(
     old = copies.read("studio.toml")
     synced: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
 
     def fail(src: Any, dst: Any) -> None:
         raise OSError("power cut before the rename")
@@ -271,8 +276,9 @@ def test_kiosk_run_keeps_the_clean_files_after_the_paint(
     assert copies.read("studio.toml") == (directory / "studio.toml").read_bytes()
     assert copies.read("programmes/quick-mobility.toml") is not None
     assert copies.read("slides.toml") is None  # it had a problem
-    assert "problem: slides.toml: slides[0].mood: is not a known setting (a typo?)" in (
-        seen["warnings"]
+    assert (
+        "problem: slides.toml: slides[0].mood: is not a known setting (a typo?)"
+        in (seen["warnings"])
     )
 
 

@@ -36,15 +36,20 @@ def broken_content(tmp_path: Path, data_dir: Path, *, kept: bool = True) -> Cont
         copies.keep(clean.clean_copies())
     studio = directory / "studio.toml"
     text = studio.read_text()
-    studio.write_text(text.replace('address = "1 The Cresent', 'address = "1 The Cresent', 1)
-                      .replace('name = "Fast Track EMS & Fitness"', 'name = "Fast Track EMS', 1))
+    studio.write_text(
+        text.replace('address = "1 The Cresent', 'address = "1 The Cresent', 1).replace(
+            'name = "Fast Track EMS & Fitness"', 'name = "Fast Track EMS', 1
+        )
+    )
     return load_content(directory, copies)
 
 
 def mark_shown(screen: FrontDeskScreen) -> bool:
     mark = screen.query_one("#content-problem")
-    return mark.display and text_of(mark) == CONTENT_MARK and screen.region.contains_region(
-        mark.region
+    return (
+        mark.display
+        and text_of(mark) == CONTENT_MARK
+        and screen.region.contains_region(mark.region)
     )
 
 

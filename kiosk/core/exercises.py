@@ -149,7 +149,9 @@ def load_exercises(
 ) -> dict[str, Exercise]:
     """Every usable exercise by id. A broken exercise is left out, with its problems noted
     (or the whole file is its last good copy, when there is one)."""
-    return (sources or Sources(directory, shipped=None)).load(EXERCISES_FILE, problems, _exercises_from, whole=True)
+    return (sources or Sources(directory, shipped=None)).load(
+        EXERCISES_FILE, problems, _exercises_from, whole=True
+    )
 
 
 def _exercises_from(table: dict[str, Any] | None, problems: list[Problem]) -> dict[str, Exercise]:

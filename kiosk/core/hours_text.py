@@ -29,7 +29,9 @@ def read_day(text: str) -> list[tuple[int, int]]:
     for part in text.split(","):
         match = _PERIOD.match(part)
         if not match:
-            raise NotHours(f'cannot read "{text.strip()}" as opening hours; write it like {EXAMPLE}')
+            raise NotHours(
+                f'cannot read "{text.strip()}" as opening hours; write it like {EXAMPLE}'
+            )
         h1, m1, s1, h2, m2, s2 = match.groups()
         shown = " ".join(part.split())
         opens = _minutes(h1, m1, s1)
@@ -41,7 +43,7 @@ def read_day(text: str) -> list[tuple[int, int]]:
         if closes <= opens:
             raise NotHours(f'closes before it opens: "{shown}"; write it like {EXAMPLE}')
         if periods and opens < periods[-1][1]:
-            raise NotHours(f'periods must be in order and must not overlap, like {SPLIT_DAY}')
+            raise NotHours(f"periods must be in order and must not overlap, like {SPLIT_DAY}")
         periods.append((opens, closes))
     return periods
 

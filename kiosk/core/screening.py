@@ -191,9 +191,7 @@ def load_questions(
 
 def _questions_from(table: dict[str, Any] | None, problems: list[Problem]) -> Questions:
     if table is None:
-        problems.append(
-            Problem(SCREENING_FILE, "", ASKS_SHIPPED)
-        )
+        problems.append(Problem(SCREENING_FILE, "", ASKS_SHIPPED))
         return SHIPPED
     fields = Fields(table, SCREENING_FILE, problems)
     before = len(problems)
@@ -209,9 +207,7 @@ def _questions_from(table: dict[str, Any] | None, problems: list[Problem]) -> Qu
     for key in fields.unknown_keys():
         fields.problem(key, "is not a screening setting (spelling?)")
     if not header_ok or screening is None or readiness is None:
-        problems.append(
-            Problem(SCREENING_FILE, "", ASKS_SHIPPED)
-        )
+        problems.append(Problem(SCREENING_FILE, "", ASKS_SHIPPED))
         return SHIPPED
     return Questions(version, screening, readiness, other)
 

@@ -31,6 +31,7 @@ CAPTION_MAX = 60
 NAME_MAX = 40
 ADDRESS_MAX = 80
 
+
 @dataclass(frozen=True)
 class Period:
     """One opening period within a day. ``closes`` of 24:00 is stored as minute 1440."""

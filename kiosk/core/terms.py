@@ -49,7 +49,9 @@ def _join(title: str, sections: tuple[Section, ...]) -> str:
 
 def load_terms(directory: Path, problems: list[Problem], sources: Sources | None = None) -> Terms:
     """A file with any problem falls back whole: the notice agreed to is never a mix."""
-    return (sources or Sources(directory, shipped=None)).load(TERMS_FILE, problems, _terms_from, whole=True)
+    return (sources or Sources(directory, shipped=None)).load(
+        TERMS_FILE, problems, _terms_from, whole=True
+    )
 
 
 def _terms_from(table: dict[str, Any] | None, problems: list[Problem]) -> Terms:
