@@ -267,7 +267,8 @@ class FrontDeskScreen(Screen[None]):
             self._minute = minute
             self.big_clock.show(now.strftime("%H:%M"))
             # the later content files are read after the first paint: their fallbacks count too
-            self.content_mark.display = self.content.fallback_in_use
+            if self.content_mark.display != self.content.fallback_in_use:
+                self.content_mark.display = self.content.fallback_in_use
             text = self.studio.hours.status(now)
             if text != self.shown_hours:
                 self.shown_hours = text
