@@ -103,7 +103,14 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
 
     os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
     log.info("kiosk starting (process %d)", os.getpid())
-    app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock)
+    font = None
+    if os.environ.get("TERM") == "linux":  # the console font picks the QR style (qr_style auto)
+        from kiosk.console import active_font
+
+        found = active_font()
+        font = None if found is None else found.chars
+        log.info("console font: %s", "unknown" if found is None else found.source)
+    app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock, font=font)
     # What is loaded by now lives as long as the kiosk: a full collection need never walk
     # it again (one took 27 ms of the first paint, and every later one walked it all too).
     gc.freeze()
