@@ -131,7 +131,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     directory, backups, PIN, console font. Exit 1 on any problem; warnings alone do not fail."""
     from kiosk import checkup
     from kiosk.core.clock import SystemClock
-    from kiosk.core.consolefont import NotAFont
 
     WARNING, PROBLEM = checkup.Level.WARNING, checkup.Level.PROBLEM
     directory = content_dir(args)
@@ -150,20 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             findings += checkup.screenings_to_reconcile(data)
     except OSError as e:
         findings.append(checkup.Finding("data directory", f"cannot read it: {e}", WARNING))
-    drawn = checkup.characters_drawn(content)
-    if args.font:
-        try:
-            chars = checkup.font_file_characters(Path(args.font))
-        except (OSError, NotAFont, EOFError, ValueError) as e:
-            findings.append(checkup.Finding("console font", f"{args.font}: {e}", PROBLEM))
-        else:
-            if chars is None:
-                text = f"{args.font} has no Unicode table: cannot tell"
-                findings.append(checkup.Finding("console font", text, WARNING))
-            else:
-                findings += checkup.font_findings(chars, drawn, args.font)
-    elif (console := checkup.active_console_characters()) is not None:
-        findings += checkup.font_findings(console[1], drawn, console[0])
+    findings += checkup.console_fonts(content, args.font)
     for finding in findings:
         print(finding)
     failed = bool(content.problems) or any(f.level is PROBLEM for f in findings)
@@ -656,7 +642,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     commands["run"] = cmd_run
     check = sub.add_parser("check", help="check content and set-up; exit non-zero on any problem")
     check.add_argument(
-        "--font", metavar="FILE.psf", help="also check a console font file has every character"
+        "--font",
+        metavar="FILE.psf",
+        help="check this console font file (not the console's): its characters and the QR style",
     )
     commands["check"] = cmd_check
 
