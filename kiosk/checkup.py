@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk import console
+from kiosk.core import consolefont
 from kiosk.core.consolefont import HALF_BLOCKS, NotAFont, font_characters, style_missing
 from kiosk.core.content import Content
 from kiosk.store.lock import LOCK_NAME, DataDirLock
@@ -29,7 +30,7 @@ LOW_SPACE = 200 * 1024 * 1024
 BACKUP_TOO_OLD = timedelta(days=2)  # the timer makes one every night
 BOX_LINES = frozenset("─│┌┐└┘")  # the "solid" borders the screens' .tcss files ask for
 CONSOLE_SETUP = console.CONSOLE_SETUP  # the font loaded at boot (tests point it elsewhere)
-FONT_DIRECTORY = Path(console.FONT_DIRECTORY)
+FONT_DIRECTORY = Path(consolefont.FONT_DIRECTORY)
 UI_DIR = Path(__file__).resolve().parent / "ui"
 FONT_ADVICE = (
     "set FONT=Vietnamese-TerminusBold32x16.psf.gz in /etc/default/console-setup and run "

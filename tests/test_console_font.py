@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from kiosk import checkup, console
-from kiosk.checkup import Level
 from kiosk.cli import main
 from kiosk.core.consolefont import (
     console_setup_font,
@@ -71,7 +70,7 @@ def test_a_unimap_is_a_set_of_characters() -> None:
     assert unimap_characters([(ord("A"), 0), (ord("▀"), 1), (ord("A"), 2)]) == {"A", "▀"}
 
 
-# -- which QR styles can be drawn ------------------------------------------------------------------
+# -- which QR styles can be drawn ---------------------------------------------------------------
 
 
 def test_auto_is_half_where_the_font_has_half_blocks_and_full_where_not() -> None:
@@ -87,7 +86,7 @@ def test_auto_is_half_where_the_font_has_half_blocks_and_full_where_not() -> Non
     assert style_missing("half", None) == ""
 
 
-# -- the kernel's Unicode map (GIO_UNIMAP) ---------------------------------------------------------
+# -- the kernel's Unicode map (GIO_UNIMAP) -----------------------------------------------------
 
 
 class FakeKernel:
@@ -145,7 +144,7 @@ def test_the_kiosks_own_tty_is_read_through_fcntl_ioctl(
     master, slave = pty.openpty()
     kernel = FakeKernel(WITH_HALVES)
     try:
-        with open(slave, "r", closefd=False) as tty:
+        with open(slave, closefd=False) as tty:
             monkeypatch.setattr(sys, "stdin", tty)
             monkeypatch.setattr(fcntl, "ioctl", kernel)
             found = console.active_font({"TERM": "linux"}, tmp_path / "none", tmp_path)
@@ -176,7 +175,7 @@ def test_without_the_map_the_font_console_setup_loads_is_read(tmp_path: Path) ->
     assert console.active_font({"TERM": "xterm-256color"}, setup, tmp_path, refuse) is None
 
 
-# -- kiosk check -------------------------------------------------------------------------------------
+# -- kiosk check ---------------------------------------------------------------------------------
 
 
 def content_with(tmp_path: Path, qr_style: str) -> Path:
