@@ -156,11 +156,13 @@ class FrontDeskScreen(Screen[None]):
         self.ticker: Timer | None = None
         self.awake = True  # false while another screen is on top and the ticker is paused
         self.staff_note = ""  # what the staff corner says (the App's desk notes)
+        self.storage_text = ""  # the storage problem line, when shown
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
         size = self.app.size
-        self.arrangement = arrange(size.width, size.height, self.links, self.qr_styles)
+        height = self._rows_for_codes(size.width, size.height)
+        self.arrangement = arrange(size.width, height, self.links, self.qr_styles)
         self._place_codes(size.width)
         # The name and the clock, on one line above the rest: when the clock moves on each
         # second, Textual redraws the widgets beside it too, and up here there are few.
@@ -298,7 +300,8 @@ class FrontDeskScreen(Screen[None]):
                 slot.display = want
 
     def apply_arrangement(self) -> None:
-        a = arrange(self.size.width, self.size.height, self.links, self.qr_styles)
+        height = self._rows_for_codes(self.size.width, self.size.height)
+        a = arrange(self.size.width, height, self.links, self.qr_styles)
         if a == self.arrangement:
             return
         self.arrangement = a
@@ -338,6 +341,8 @@ class FrontDeskScreen(Screen[None]):
         if str(line.content) != text:
             line.update(text)
             line.display = bool(text)
+            self.storage_text = text
+            self._notes_moved()
 
     def show_staff_note(self, text: str) -> None:
         self.staff_note = text
@@ -345,6 +350,18 @@ class FrontDeskScreen(Screen[None]):
             note = self.query_one("#staff-note", Static)
             note.update(text)
             note.display = bool(text)
+            self._notes_moved()
+
+    def _rows_for_codes(self, width: int, height: int) -> int:
+        """The screen's rows less the notes docked at its foot: a code that ran under them
+        (a compact one fills a 120x33 console) would lose a row and not scan."""
+        notes = (self.staff_note, self.storage_text)
+        return height - sum(math.ceil(len(t) / max(1, width - 2)) for t in notes if t)
+
+    def _notes_moved(self) -> None:
+        if self._ticking:
+            self.apply_arrangement()
+            self.show_codes()
 
     # --- input ----------------------------------------------------------------------------
 
