@@ -10,11 +10,12 @@ from string import printable
 from textual.strip import Strip
 
 from kiosk.core.clock import FakeClock
+from kiosk.core.consolefont import qr_styles
 from kiosk.core.content import Content
 from kiosk.store import Store
 from kiosk.store.pin import set_pin
 from kiosk.ui.app import KioskApp
-from kiosk.ui.screens.front_desk import FrontDeskScreen
+from kiosk.ui.screens.front_desk import FrontDeskScreen, arrange
 
 from .screen import composed_strips
 from .staff_helpers import PIN
@@ -108,3 +109,14 @@ async def test_a_note_at_the_foot_never_cuts_a_code(
         found = decode(rasterise(composed_strips(screen), strict=False))
         assert sorted(found) == sorted(q.data for q in shown)
         assert glyphs(composed_strips(screen)) - {" "} <= STOCK_FONT
+
+
+def test_without_half_blocks_the_arrangement_never_picks_them(content: Content) -> None:
+    links = content.studio.links
+    console = qr_styles("auto", STOCK_FONT)
+    big = arrange(240, 67, links, console)
+    assert (big.qr_style, big.shown) == ("full", 3)
+    pi = arrange(*PI_CONSOLE, links, console)
+    assert (pi.qr_style, pi.shown, pi.slot_height) == ("compact", 1, 31)  # the rest take turns
+    assert arrange(*PI_CONSOLE, links, "full").qr_style == "half"  # a terminal with every glyph
+    assert arrange(80, 24, links, console).shown == 0  # nothing fits: none rather than half
