@@ -9,19 +9,19 @@ Each finding is ok, a warning (worth fixing, the kiosk still runs) or a problem 
 from __future__ import annotations
 
 import ast
-import ctypes
 import dataclasses
-import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import TextIO
 
-from kiosk.core.consolefont import font_characters
+from kiosk import console
+from kiosk.core import consolefont
+from kiosk.core.consolefont import HALF_BLOCKS, NotAFont, font_characters, style_missing
 from kiosk.core.content import Content
 from kiosk.store.lock import LOCK_NAME, DataDirLock
 
@@ -29,9 +29,13 @@ SMALLEST = (80, 24)  # the layouts are designed from 80x24 up
 LOW_SPACE = 200 * 1024 * 1024
 BACKUP_TOO_OLD = timedelta(days=2)  # the timer makes one every night
 BOX_LINES = frozenset("─│┌┐└┘")  # the "solid" borders the screens' .tcss files ask for
-HALF_BLOCK = "▀"  # QR codes with qr_style = "half" (and only then)
+CONSOLE_SETUP = console.CONSOLE_SETUP  # the font loaded at boot (tests point it elsewhere)
+FONT_DIRECTORY = Path(consolefont.FONT_DIRECTORY)
 UI_DIR = Path(__file__).resolve().parent / "ui"
-FONT_ADVICE = "set FONT=Vietnamese-TerminusBold32x16.psf.gz (docs/raspberry-pi.md)"
+FONT_ADVICE = (
+    "set FONT=Vietnamese-TerminusBold32x16.psf.gz in /etc/default/console-setup and run "
+    "`sudo setupcon` (docs/raspberry-pi.md)"
+)
 
 
 class Level(Enum):
@@ -200,10 +204,9 @@ def staff_pin(directory: Path) -> Finding:
 
 
 def characters_drawn(content: Content) -> frozenset[str]:
-    """Every non-ASCII character the kiosk would draw: its screens' and the content's words."""
-    shown = set(BOX_LINES) | (ui_characters() - {HALF_BLOCK})
-    if content.studio.qr_style == "half":
-        shown.add(HALF_BLOCK)
+    """Every non-ASCII character the kiosk would draw: its screens' and the content's words.
+    Not the half blocks: the QR style follows the font (qr_findings)."""
+    shown = set(BOX_LINES) | (ui_characters() - set(HALF_BLOCKS))
     for text in _texts(content):
         shown.update(_unusual(text))
     return frozenset(shown)
@@ -267,48 +270,60 @@ def font_file_characters(path: Path) -> frozenset[str] | None:
     return font_characters(path.read_bytes())
 
 
-class _UniPair(ctypes.Structure):
-    _fields_ = [("unicode", ctypes.c_ushort), ("fontpos", ctypes.c_ushort)]
-
-
-class _UniMapDesc(ctypes.Structure):
-    _fields_ = [
-        ("entry_ct", ctypes.c_ushort),
-        ("entries", ctypes.POINTER(_UniPair)),
-    ]
-
-
-GIO_UNIMAP = 0x4B66  # linux/kd.h: read the console font's Unicode map
-Ioctl = Callable[[int, int, _UniMapDesc], object]
-
-
-def console_characters(fd: int, ioctl: Ioctl | None = None) -> frozenset[str] | None:
-    """The characters the console on `fd` can draw (its font's Unicode map), read with an
-    ioctl that changes nothing; None when fd is not a Linux console or the map cannot be read."""
-    pairs = (_UniPair * 0xFFFF)()
-    desc = _UniMapDesc(0xFFFF, ctypes.cast(pairs, ctypes.POINTER(_UniPair)))
-    try:
-        (ioctl or _ioctl)(fd, GIO_UNIMAP, desc)
-    except OSError:
-        return None
-    chars = frozenset(chr(pairs[n].unicode) for n in range(desc.entry_ct))
-    return chars or None
-
-
-def _ioctl(fd: int, request: int, desc: _UniMapDesc) -> object:
-    return fcntl.ioctl(fd, request, desc)
+def qr_findings(style: str, chars: frozenset[str], source: str) -> list[Finding]:
+    """Whether the QR codes can be drawn: qr_style = "half" with a font lacking ▀ ▄ would show
+    blank codes, a problem; "auto" and "full" always can (without half blocks, larger)."""
+    missing = style_missing("half", chars)
+    if not missing:
+        return [Finding("QR codes", f'{source} has the half blocks: qr_style "{style}" draws them')]
+    if style == "half":
+        text = (
+            f'qr_style = "half" needs {" ".join(missing)}, which {source} lacks: the codes would '
+            f'show as blanks. Set qr_style = "auto" (or "full") in studio.toml, or {FONT_ADVICE}'
+        )
+        return [Finding("QR codes", text, Level.PROBLEM)]
+    text = (
+        f"{source} lacks {' '.join(missing)}: the codes are drawn in full size (fewer at once); "
+        f"for smaller codes, {FONT_ADVICE}"
+    )
+    return [Finding("QR codes", text)]
 
 
 def active_console_characters() -> tuple[str, frozenset[str]] | None:
     """The font of this console, or else of tty1 (where the kiosk runs), if it can be read."""
-    if os.isatty(0) and (chars := console_characters(0)) is not None:
-        return "the console font", chars
-    try:
-        fd = os.open("/dev/tty1", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        chars = console_characters(fd)
-    finally:
-        os.close(fd)
-    return None if chars is None else ("the console font of tty1", chars)
+    found = console.own_tty_font() or console.tty_font("/dev/tty1")
+    return None if found is None else (found.source, found.chars)
+
+
+def console_fonts(content: Content, font: str | None) -> list[Finding]:
+    """The console font checks: the file given with --font; else the font console-setup loads at
+    boot and the font the console has now (when this runs there, or may read tty1)."""
+    fonts: list[tuple[str, frozenset[str]]] = []
+    found: list[Finding] = []
+    if font:
+        try:
+            chars = font_file_characters(Path(font))
+        except (OSError, NotAFont, EOFError, ValueError) as e:
+            return [Finding("console font", f"{font}: {e}", Level.PROBLEM)]
+        if chars is None:
+            return [
+                Finding("console font", f"{font} has no Unicode table: cannot tell", Level.WARNING)
+            ]
+        fonts.append((font, chars))
+    else:
+        path = console.configured_font_file(CONSOLE_SETUP, FONT_DIRECTORY)
+        if path is not None:
+            named = console.font_file(path)
+            if named is None:
+                text = f"{CONSOLE_SETUP} names {path}, which cannot be read; {FONT_ADVICE}"
+                found.append(Finding("console font", text, Level.WARNING))
+            else:
+                fonts.append((f"{path.name} (set in {CONSOLE_SETUP})", named.chars))
+        if (active := active_console_characters()) is not None:
+            fonts.append(active)
+    drawn = characters_drawn(content)
+    for source, chars in fonts:
+        found += font_findings(chars, drawn, source) + qr_findings(
+            content.studio.qr_style, chars, source
+        )
+    return found

@@ -106,7 +106,14 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
 
     os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
     log.info("kiosk starting (process %d)", os.getpid())
-    app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock)
+    font = None
+    if os.environ.get("TERM") == "linux":  # the console font picks the QR style (qr_style auto)
+        from kiosk.console import active_font
+
+        found = active_font()
+        font = None if found is None else found.chars
+        log.info("console font: %s", "unknown" if found is None else found.source)
+    app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock, font=font)
     # What is loaded by now lives as long as the kiosk: a full collection need never walk
     # it again (one took 27 ms of the first paint, and every later one walked it all too).
     gc.freeze()
@@ -145,7 +152,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     directory, backups, PIN, console font. Exit 1 on any problem; warnings alone do not fail."""
     from kiosk import checkup
     from kiosk.core.clock import SystemClock
-    from kiosk.core.consolefont import NotAFont
 
     WARNING, PROBLEM = checkup.Level.WARNING, checkup.Level.PROBLEM
     directory = content_dir(args)
@@ -164,20 +170,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             findings += checkup.screenings_to_reconcile(data)
     except OSError as e:
         findings.append(checkup.Finding("data directory", f"cannot read it: {e}", WARNING))
-    drawn = checkup.characters_drawn(content)
-    if args.font:
-        try:
-            chars = checkup.font_file_characters(Path(args.font))
-        except (OSError, NotAFont, EOFError, ValueError) as e:
-            findings.append(checkup.Finding("console font", f"{args.font}: {e}", PROBLEM))
-        else:
-            if chars is None:
-                text = f"{args.font} has no Unicode table: cannot tell"
-                findings.append(checkup.Finding("console font", text, WARNING))
-            else:
-                findings += checkup.font_findings(chars, drawn, args.font)
-    elif (console := checkup.active_console_characters()) is not None:
-        findings += checkup.font_findings(console[1], drawn, console[0])
+    findings += checkup.console_fonts(content, args.font)
     for finding in findings:
         print(finding)
     failed = bool(content.problems) or any(f.level is PROBLEM for f in findings)
@@ -670,7 +663,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     commands["run"] = cmd_run
     check = sub.add_parser("check", help="check content and set-up; exit non-zero on any problem")
     check.add_argument(
-        "--font", metavar="FILE.psf", help="also check a console font file has every character"
+        "--font",
+        metavar="FILE.psf",
+        help="check this console font file (not the console's): its characters and the QR style",
     )
     commands["check"] = cmd_check
 

@@ -77,7 +77,7 @@ def test_real_studio_facts(studio: Studio) -> None:
     assert studio.address == "1 The Cresent, Twyford, Winchester SO21 1NL"
     assert studio.slide_seconds == 10
     assert studio.result_seconds == 20
-    assert studio.qr_style == "half"
+    assert studio.qr_style == "auto"
 
 
 def test_real_slides_cover_the_leaflet(content: Content) -> None:
@@ -227,7 +227,7 @@ def test_missing_hours_table(tmp_path: Path) -> None:
         ("result_seconds = 2.5", "result_seconds", "must be a whole number"),
         ("result_seconds = 1", "result_seconds", "at least 5"),
         ("slide_seconds = 1", "slide_seconds", "at least 3"),
-        ("qr_style = 'tiny'", "qr_style", 'must be "half" or "full"'),
+        ("qr_style = 'tiny'", "qr_style", 'must be "auto", "half" or "full"'),
         ("sound_command = ['aplay']", "sound_command", "must be text"),
         ("colour = 'red'", "colour", "not a known setting"),
     ],
@@ -241,7 +241,7 @@ def test_wrong_type_or_value_is_named(tmp_path: Path, line: str, key: str, words
     assert words in problems[0].message
     # the kiosk still gets usable values
     assert studio.name and studio.slide_seconds >= 3 and studio.result_seconds >= 5
-    assert studio.qr_style in ("half", "full")
+    assert studio.qr_style in ("auto", "half", "full")
 
 
 @pytest.mark.parametrize(

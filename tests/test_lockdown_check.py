@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import checkup
+from kiosk import checkup, console
 from kiosk.checkup import Level
 from kiosk.cli import main
 from kiosk.core.consolefont import NotAFont, font_characters
@@ -80,30 +80,10 @@ def test_missing_glyphs_are_named_with_the_fix() -> None:
     assert checkup.font_findings(frozenset("─▀"), frozenset("▀"), "x")[0].level is Level.OK
 
 
-def test_the_consoles_map_is_read_with_the_unimap_ioctl() -> None:
-    calls: list[int] = []
-
-    def fake_ioctl(fd: int, request: int, desc: checkup._UniMapDesc) -> object:
-        calls.append(request)
-        for n, c in enumerate("A▀█"):
-            desc.entries[n].unicode = ord(c)
-            desc.entries[n].fontpos = n
-        desc.entry_ct = 3
-        return 0
-
-    assert checkup.console_characters(0, fake_ioctl) == frozenset({"A", "▀", "█"})
-    assert calls == [checkup.GIO_UNIMAP]
-
-    def not_a_console(fd: int, request: int, desc: checkup._UniMapDesc) -> object:
-        raise OSError(25, "Inappropriate ioctl for device")
-
-    assert checkup.console_characters(0, not_a_console) is None
-
-
 def test_the_real_ioctl_on_a_pty_says_it_cannot_tell() -> None:
     master, slave = pty.openpty()
     try:
-        assert checkup.console_characters(slave) is None
+        assert console.unimap(slave) is None
     finally:
         os.close(master)
         os.close(slave)
@@ -113,11 +93,9 @@ def test_characters_drawn_include_the_contents_own(content: Content) -> None:
     drawn = checkup.characters_drawn(content)
     assert {"─", "█", "░", "·"} <= drawn  # box lines, the countdown bar, separators
     assert "▁" not in drawn  # only in a docstring (lockdown.py), never drawn
-    assert ("▀" in drawn) is (content.studio.qr_style == "half")
+    assert "▀" not in drawn  # the QR style follows the font: checked by qr_findings
     cafe = replace(content, slides=(Slide("Café", "Packs from £5"),))
     assert {"é", "£"} <= checkup.characters_drawn(cafe)
-    full = replace(content, studio=replace(content.studio, qr_style="full"))
-    assert "▀" not in checkup.characters_drawn(full)
 
 
 def test_ui_characters_come_from_strings_not_docstrings(tmp_path: Path) -> None:
@@ -151,6 +129,13 @@ def test_terminal_size_is_reported(size: tuple[int, int], small: bool) -> None:
         os.close(slave)
     assert found[0].text == f"{size[0]}x{size[1]}, TERM=linux, 16 colours"
     assert any(f.level is Level.WARNING and "smaller than 80x24" in f.text for f in found) is small
+
+
+@pytest.fixture(autouse=True)
+def no_console_font_of_this_machine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`kiosk check` reads no console-setup file nor console of the machine running the tests."""
+    monkeypatch.setattr(checkup, "CONSOLE_SETUP", tmp_path / "no-console-setup")
+    monkeypatch.setattr(checkup, "active_console_characters", lambda: None)
 
 
 def with_a_member(data: Path) -> None:
@@ -216,9 +201,10 @@ def test_a_font_file_is_checked(
 ) -> None:
     lacking = tmp_path / "Lat15-Fixed16.psf.gz"
     lacking.write_bytes(gzip.compress(psf2([["A"], ["─"], ["│"], ["█"]])))
-    assert check(data_dir, "--font", str(lacking)) == 0  # a warning: the kiosk still runs
+    assert check(data_dir, "--font", str(lacking)) == 0  # qr_style "auto": the kiosk still runs
     out = capsys.readouterr().out
-    assert "warning: console font:" in out and "▀" in out and "lacks" in out
+    assert "warning: console font:" in out and "░" in out and "lacks" in out
+    assert "QR codes:" in out and "lacks ▀ ▄: the codes are drawn in full size" in out
     garbage = tmp_path / "garbage.psf"
     garbage.write_bytes(b"not a font at all")
     assert check(data_dir, "--font", str(garbage)) == 1

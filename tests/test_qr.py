@@ -53,7 +53,7 @@ def decode(img: Image.Image) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("style", ["half", "full"])
+@pytest.mark.parametrize("style", ["half", "full", "compact"])
 def test_each_link_decodes_to_exactly_its_url(content: Content, style: str) -> None:
     assert len(content.studio.links) == 4
     for link in content.studio.links:
@@ -61,9 +61,10 @@ def test_each_link_decodes_to_exactly_its_url(content: Content, style: str) -> N
         assert decode(rasterise(widget.lines())) == [link.url]
 
 
-@pytest.mark.parametrize("style", ["half", "full"])
+@pytest.mark.parametrize("style", ["half", "full", "compact"])
 def test_a_member_code_decodes_too(style: str) -> None:
-    assert decode(rasterise(draw(qr_matrix("FT-0042"), style))) == ["FT-0042"]
+    matrix = qr_matrix("FT-0042", style == "compact")
+    assert decode(rasterise(draw(matrix, style))) == ["FT-0042"]
 
 
 def test_drawn_in_black_and_white_only() -> None:
@@ -152,6 +153,20 @@ def test_codeword_table_is_qrcodes() -> None:
     from kiosk.ui.widgets.qr import M_CODEWORDS
 
     assert [bits // 8 for bits in util.BIT_LIMIT_TABLE[ERROR_CORRECT_M][1:]] == list(M_CODEWORDS)
+
+
+def test_compact_codes_are_smaller_and_sized_without_qrcode() -> None:
+    from qrcode import util
+    from qrcode.constants import ERROR_CORRECT_L
+
+    from kiosk.ui.widgets.qr import L_CODEWORDS
+
+    assert [bits // 8 for bits in util.BIT_LIMIT_TABLE[ERROR_CORRECT_L][1:]] == list(L_CODEWORDS)
+    for data in ("FT-0042", "https://www.instagram.com/fasttrack_ems", "a" * 300):
+        assert code_modules(data, True) == len(qr_matrix(data, True)) < code_modules(data)
+        assert code_size(data, "compact").height == len(qr_matrix(data, True))
+    # a 39-character link fits a 120x33 console (31 rows under the masthead and the hint)
+    assert code_size("https://www.instagram.com/fasttrack_ems", "compact") == (62, 31)
 
 
 async def test_a_deferred_code_is_blank_white_until_drawn() -> None:

@@ -22,7 +22,7 @@ STUDIO_FILE = "studio.toml"
 SLIDES_FILE = "slides.toml"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-QR_STYLES = ("half", "full")
+QR_STYLES = ("auto", "half", "full")  # auto: by the console font (kiosk/core/consolefont.py)
 
 # Slides must fit the text column of the smallest screen (80x24): about 40 columns by 9 lines.
 SLIDE_TITLE_MAX = 40
@@ -153,7 +153,7 @@ class Studio:
     slide_seconds: float = 10.0
     result_seconds: int = 20
     sound_command: str | None = None
-    qr_style: str = "half"
+    qr_style: str = "auto"
     staff: StaffPolicy = StaffPolicy()
     check_in_warmup: str | None = None  # programme id offered after an EMS check-in
     bookings: BookingPolicy = BookingPolicy()
@@ -189,10 +189,10 @@ def _studio_from(data: dict[str, Any] | None, problems: list[Problem]) -> Studio
     slide_seconds = f.number("slide_seconds", 10.0, minimum=3.0)
     result_seconds = f.integer("result_seconds", 20, minimum=5)
     sound = f.text("sound_command", "", allow_empty=True).strip() or None
-    qr_style = f.text("qr_style", "half").strip()
+    qr_style = f.text("qr_style", "auto").strip()
     if qr_style not in QR_STYLES:
-        f.problem("qr_style", f'must be "half" or "full", not {qr_style!r}')
-        qr_style = "half"
+        f.problem("qr_style", f'must be "auto", "half" or "full", not {qr_style!r}')
+        qr_style = "auto"
     staff = _load_staff(f.sub("staff")) if "staff" in data else StaffPolicy()
     warmup = f.text("check_in_warmup", "", allow_empty=True).strip() or None
     bookings = _load_bookings(f.sub("bookings")) if "bookings" in data else BookingPolicy()

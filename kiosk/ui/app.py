@@ -71,9 +71,12 @@ class KioskApp(LockedDownApp):
         *,
         warnings: Sequence[str] = (),
         notifier: Notifier | None = None,
+        font: frozenset[str] | None = None,
     ) -> None:
         super().__init__(notifier)
         self.content = content
+        # the console font's characters (kiosk/console.py); None: a terminal with every glyph
+        self.font = font
         self.clock = clock
         self.warnings = list(warnings)  # start-up warnings for staff (e.g. a restored file)
         # the one owner of keys on the check-in path (see route_key)

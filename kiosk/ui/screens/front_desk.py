@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from kiosk.core.clock import Clock
+from kiosk.core.consolefont import qr_styles
 from kiosk.core.content import Content
 from kiosk.core.studio import Link
 from kiosk.core.typeahead import Place
@@ -45,7 +46,8 @@ MASTHEAD_ROWS = 1  # the studio's name and the wall clock, across the top
 INFO_MIN_ROWS = 11  # text above the codes when they sit below it (under the masthead)
 # rows for a caption under its code: a full-style code (74 columns or more) holds the longest
 # caption allowed on one line, a half-style one (37 columns or more) on two
-CAPTION_ROWS = {"half": 2, "full": 1}
+# (none under a compact code: the smallest, for a console without half blocks, with no room)
+CAPTION_ROWS = {"half": 2, "full": 1, "compact": 0}
 GAP_COLUMNS = 2
 GAP_ROWS = 1
 # codes are worked out this long after they are mounted (after the first frame), one every 50 ms
@@ -70,15 +72,21 @@ class Arrangement:
         return self.columns * self.rows
 
 
-def arrange(width: int, height: int, links: tuple[Link, ...], qr_style: str) -> Arrangement:
-    """Show as many codes as fit (at most all of them); the rest take turns."""
-    best = Arrangement(0, 0, False, qr_style, 0, 0)
+def arrange(
+    width: int, height: int, links: tuple[Link, ...], qr_style: str | tuple[str, ...]
+) -> Arrangement:
+    """Show as many codes as fit (at most all of them); the rest take turns. ``qr_style``: the
+    styles to try, best first (core's qr_styles), or a configured style for a terminal with
+    every glyph."""
+    styles = qr_style if isinstance(qr_style, tuple) else qr_styles(qr_style, None)
+    best = Arrangement(0, 0, False, styles[0], 0, 0)
     if not links:
         return best
     main_height = height - 1 - MASTHEAD_ROWS  # the hint line and the masthead
     main_width = width - 2  # the screen's side padding
-    # the full style falls back to half blocks when not even one full-size code fits
-    for style in (qr_style, "half") if qr_style != "half" else ("half",):
+    # the full style falls back to half blocks (or, on a console without them, to the compact
+    # code) when not even one full-size code fits
+    for style in styles:
         code = max((code_size(link.url, style) for link in links), key=lambda s: s.area)
         sw, sh = code.width, code.height + CAPTION_ROWS[style]
         options = [
@@ -136,7 +144,7 @@ class FrontDeskScreen(Screen[None]):
         self.studio = content.studio
         self.links = content.studio.links
         self.started = clock.monotonic()
-        self.arrangement = Arrangement(0, 0, False, self.studio.qr_style, 0, 0)
+        self.arrangement = Arrangement(0, 0, False, "half", 0, 0)  # compose sets the real one
         self.taps: list[float] = []
         self.shown_hours = self.hours_text()
         self._ticking = False
@@ -149,11 +157,13 @@ class FrontDeskScreen(Screen[None]):
         self.ticker: Timer | None = None
         self.awake = True  # false while another screen is on top and the ticker is paused
         self.staff_note = ""  # what the staff corner says (the App's desk notes)
+        self.storage_text = ""  # the storage problem line, when shown
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
         size = self.app.size
-        self.arrangement = arrange(size.width, size.height, self.links, self.studio.qr_style)
+        height = self._rows_for_codes(size.width, size.height)
+        self.arrangement = arrange(size.width, height, self.links, self.qr_styles)
         self._place_codes(size.width)
         # The name and the clock, on one line above the rest: when the clock moves on each
         # second, Textual redraws the widgets beside it too, and up here there are few.
@@ -244,6 +254,11 @@ class FrontDeskScreen(Screen[None]):
             self.ticker.resume()
         self.tick()
 
+    @property
+    def qr_styles(self) -> tuple[str, ...]:
+        """The QR styles the console font can draw, best first (the App knows the font)."""
+        return qr_styles(self.studio.qr_style, getattr(self.app, "font", None))
+
     # --- what is shown, derived from the clock ----------------------------------------------
 
     def hours_text(self) -> str:
@@ -291,7 +306,8 @@ class FrontDeskScreen(Screen[None]):
                 slot.display = want
 
     def apply_arrangement(self) -> None:
-        a = arrange(self.size.width, self.size.height, self.links, self.studio.qr_style)
+        height = self._rows_for_codes(self.size.width, self.size.height)
+        a = arrange(self.size.width, height, self.links, self.qr_styles)
         if a == self.arrangement:
             return
         self.arrangement = a
@@ -331,6 +347,8 @@ class FrontDeskScreen(Screen[None]):
         if str(line.content) != text:
             line.update(text)
             line.display = bool(text)
+            self.storage_text = text
+            self._notes_moved()
 
     def show_staff_note(self, text: str) -> None:
         self.staff_note = text
@@ -338,6 +356,18 @@ class FrontDeskScreen(Screen[None]):
             note = self.query_one("#staff-note", Static)
             note.update(text)
             note.display = bool(text)
+            self._notes_moved()
+
+    def _rows_for_codes(self, width: int, height: int) -> int:
+        """The screen's rows less the notes docked at its foot: a code that ran under them
+        (a compact one fills a 120x33 console) would lose a row and not scan."""
+        notes = (self.staff_note, self.storage_text)
+        return height - sum(math.ceil(len(t) / max(1, width - 2)) for t in notes if t)
+
+    def _notes_moved(self) -> None:
+        if self._ticking:
+            self.apply_arrangement()
+            self.show_codes()
 
     # --- input ----------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from textual.types import CSSPathType
 from textual.widgets import Button, Input, Static
 
 from kiosk.core.clock import Clock
+from kiosk.core.consolefont import qr_styles
 from kiosk.core.members import Member
 from kiosk.core.phone import normalise_phone
 from kiosk.core.registration import Form, field_problem, new_member
@@ -296,9 +297,11 @@ class WelcomeScreen(IdleScreen):
         self.see_trainer = see_trainer or member.see_trainer  # never says why: others may see
 
     def compose(self) -> ComposeResult:
-        qr_style = self.kiosk.content.studio.qr_style
-        if code_size(self.member.code, qr_style).height > self.app.size.height - 2:
-            qr_style = "half"  # the big style does not fit this screen
+        # the first style the console font can draw that fits this screen (else the last one)
+        styles = qr_styles(self.kiosk.content.studio.qr_style, self.kiosk.font)
+        room = self.app.size.height - 2
+        fits = [s for s in styles if code_size(self.member.code, s).height <= room]
+        qr_style = fits[0] if fits else styles[-1]
         with Horizontal(classes="kiosk-form", id="welcome"):
             yield QRCode(self.member.code, qr_style=qr_style, id="code-qr")
             with Vertical(id="welcome-text"):

@@ -7,6 +7,9 @@ Two styles:
   Small, but the font needs ``▀`` (the Pi's stock console font lacks it).
 - ``full``: each module is two spaces with a black or white background, one text row per module.
   Four times the area, but needs no special glyph at all.
+- ``compact``: drawn as ``full``, but the smallest code there is (error correction L, a quiet zone
+  of one module): for a console font without ``▀`` on a screen where no ``full`` code fits
+  (a 39-character link is 31 rows, against 37 in ``full``: it fits 120x33).
 
 The colours are never theme colours: pure black and white in a true-colour terminal, black and
 bright white when Textual downgrades to 16 colours (TERM=linux), where phones still see them.
@@ -26,7 +29,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 QUIET_ZONE = 4
-STYLES = ("half", "full")
+COMPACT_QUIET_ZONE = 1  # phones read it; the standard's 4 would not fit a 120x33 console
+STYLES = ("half", "full", "compact")
 
 BLACK = Color.from_rgb(0, 0, 0)
 WHITE = Color.from_rgb(255, 255, 255)
@@ -35,15 +39,17 @@ Matrix = tuple[tuple[bool, ...], ...]
 
 
 @lru_cache(maxsize=32)
-def qr_matrix(data: str) -> Matrix:
-    """Modules of the smallest code (error correction M) holding ``data``, quiet zone included.
-
-    True is a dark module.
+def qr_matrix(data: str, compact: bool = False) -> Matrix:
+    """Modules of the smallest code (error correction M) holding ``data``, quiet zone included;
+    ``compact``: error correction L and a one-module quiet zone. True is a dark module.
     """
     import qrcode  # drawn after the first paint, so imported then too
-    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
 
-    code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
+    level, border = (
+        (ERROR_CORRECT_L, COMPACT_QUIET_ZONE) if compact else (ERROR_CORRECT_M, QUIET_ZONE)
+    )
+    code = qrcode.QRCode(version=None, error_correction=level, border=border)
     code.add_data(data, optimize=0)  # one segment: the size code_modules works out
     code.make(fit=True)
     return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
@@ -57,11 +63,16 @@ M_CODEWORDS = (
     714, 782, 860, 914, 1000, 1062, 1128, 1193, 1267, 1373, 1455, 1541, 1631, 1725, 1812, 1914,
     1992, 2102, 2216, 2334,
 )  # fmt: skip
+L_CODEWORDS = (
+    19, 34, 55, 80, 108, 136, 156, 194, 232, 274, 324, 370, 428, 461, 523, 589, 647, 721, 795, 861,
+    932, 1006, 1094, 1174, 1276, 1370, 1468, 1531, 1631, 1735, 1843, 1955, 2071, 2191, 2306, 2434,
+    2566, 2702, 2812, 2956,
+)  # fmt: skip
 ALPHANUMERIC = re.compile(rb"[0-9A-Z $%*+\-./:]*")
 
 
 @lru_cache(maxsize=32)
-def code_modules(data: str) -> int:
+def code_modules(data: str, compact: bool = False) -> int:
     """Modules across the code for ``data``, quiet zone included, without making the code.
 
     The code is one segment in the most compact mode for all of ``data`` (qr_matrix asks
@@ -75,16 +86,17 @@ def code_modules(data: str) -> int:
         bits, count_bits = 11 * (n // 2) + 6 * (n % 2), (9, 11, 13)
     else:  # bytes: 8 bits each; count field 8/16/16 bits
         bits, count_bits = 8 * n, (8, 16, 16)
-    for version, codewords in enumerate(M_CODEWORDS, start=1):
+    table, border = (L_CODEWORDS, COMPACT_QUIET_ZONE) if compact else (M_CODEWORDS, QUIET_ZONE)
+    for version, codewords in enumerate(table, start=1):
         size_class = 0 if version < 10 else 1 if version < 27 else 2
         if 4 + count_bits[size_class] + bits <= 8 * codewords:
-            return 17 + 4 * version + 2 * QUIET_ZONE
+            return 17 + 4 * version + 2 * border
     raise ValueError(f"too much data for one QR code: {len(data)} characters")
 
 
 def code_size(data: str, style: str) -> Size:
     """Cells (columns, rows) the code for ``data`` takes in ``style``."""
-    n = code_modules(data)
+    n = code_modules(data, style == "compact")
     return Size(n, (n + 1) // 2) if style == "half" else Size(2 * n, n)
 
 
@@ -97,7 +109,7 @@ def draw(matrix: Matrix, style: str) -> list[Strip]:
     if style not in STYLES:
         raise ValueError(f"unknown QR style {style!r}")
     rows: list[list[Segment]] = []
-    if style == "full":
+    if style != "half":
         for row in matrix:
             rows.append([Segment("  ", Style(bgcolor=_colour(m))) for m in row])
     else:
@@ -160,7 +172,7 @@ class QRCode(Widget):
 
     def _build(self) -> None:
         if self._matrix is None:
-            self._matrix = qr_matrix(self.data)
+            self._matrix = qr_matrix(self.data, self.qr_style == "compact")
             self._strips = draw(self._matrix, self.qr_style)
             self.refresh()
 
@@ -185,6 +197,7 @@ class QRCode(Widget):
             self.qr_style = qr_style
             self.caption_rows = rows
             if self._matrix is not None:
+                self._matrix = qr_matrix(self.data, qr_style == "compact")
                 self._strips = draw(self._matrix, qr_style)
             self._caption_strips = None
             self.refresh(layout=True)
