@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.core.after_hours import SECTION as AFTER_HOURS
+from kiosk.core.after_hours import AfterHoursPolicy, load_after_hours
 from kiosk.core.fields import Fields, Problem, read_toml
 
 STUDIO_FILE = "studio.toml"
@@ -157,6 +159,7 @@ class Studio:
     staff: StaffPolicy = StaffPolicy()
     check_in_warmup: str | None = None  # programme id offered after an EMS check-in
     bookings: BookingPolicy = BookingPolicy()
+    after_hours: AfterHoursPolicy = AfterHoursPolicy()  # the calm screen (core/after_hours.py)
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,9 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
     staff = _load_staff(f.sub("staff")) if "staff" in data else StaffPolicy()
     warmup = f.text("check_in_warmup", "", allow_empty=True).strip() or None
     bookings = _load_bookings(f.sub("bookings")) if "bookings" in data else BookingPolicy()
+    calm = AfterHoursPolicy()
+    if AFTER_HOURS in data:
+        calm = load_after_hours(f.sub(AFTER_HOURS))
     _unknown(f)
     return Studio(
         name=name,
@@ -205,6 +211,7 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
         staff=staff,
         check_in_warmup=warmup,
         bookings=bookings,
+        after_hours=calm,
     )
 
 
