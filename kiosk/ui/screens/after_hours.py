@@ -136,9 +136,9 @@ class AfterHoursScreen(Screen[None]):
         step = move_step(now, self.policy)
         if step != self._step or self.size != self._size:
             self._step, self._size = step, self.size
-            self.arrange(now, step)
+            self.place_for(now, step)
 
-    def arrange(self, now: datetime, step: int) -> None:
+    def place_for(self, now: datetime, step: int) -> None:
         """Which codes, and where the calm block sits, for this move."""
         width, height = self.size
         style, across, code = fit(width, height, self.links, self.studio.qr_style)
