@@ -3,6 +3,7 @@ and the `[after_hours]` settings named by file and key when wrong."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def test_drift_moves_every_move_minutes_and_stays_in_the_room() -> None:
         x, y = drift(when, policy, (10, 4))
         assert 0 <= x <= 10 and 0 <= y <= 4
         places.append((x, y))
-    assert all(a != b for a, b in zip(places, places[1:], strict=False))  # moves every time
+    assert all(a != b for a, b in itertools.pairwise(places))  # moves every time
     assert {x for x, _ in places} >= {0, 10} and {y for _, y in places} == {0, 1, 2, 3, 4}
     # within one move it stays put
     assert drift(start, policy, (10, 4)) == drift(start + timedelta(seconds=59), policy, (10, 4))

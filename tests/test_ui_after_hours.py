@@ -4,6 +4,7 @@ first key of a name, and goes when the studio opens. Time is moved on the FakeCl
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import datetime
 
@@ -11,7 +12,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from kiosk.core.after_hours import AfterHoursPolicy
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
 from kiosk.store import Store
@@ -42,6 +42,12 @@ async def dimmed(pilot: Pilot[int], app: KioskApp, clock: FakeClock) -> AfterHou
     screen = app.screen
     assert isinstance(screen, AfterHoursScreen)
     await wait_for(pilot, lambda: screen.ticks > 0, "the calm screen to look at the clock")
+    return screen
+
+
+def front_desk(app: KioskApp) -> FrontDeskScreen:
+    screen = app.screen
+    assert isinstance(screen, FrontDeskScreen)
     return screen
 
 
@@ -105,8 +111,12 @@ async def test_moves_with_the_clock_and_stays_on_screen(
             places.append(screen.place)
             clock.advance(content.studio.after_hours.move_minutes * 60)
             before = screen.ticks
-            await wait_for(pilot, lambda: screen.ticks > before, "a look at the clock")
-        assert all(a != b for a, b in zip(places, places[1:], strict=False)), places
+            await wait_for(
+                pilot,
+                lambda before=before: screen.ticks > before,  # type: ignore[misc]
+                "a look at the clock",
+            )
+        assert all(a != b for a, b in itertools.pairwise(places)), places
 
 
 async def test_a_letter_wakes_it_into_the_look_up(content: Content, store: Store) -> None:
@@ -125,8 +135,7 @@ async def test_a_letter_wakes_it_into_the_look_up(content: Content, store: Store
         # back at the front desk, it stays bright for wake_minutes, then dims again
         await pilot.press("escape")
         await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the front desk")
-        desk = app.screen
-        assert isinstance(desk, FrontDeskScreen)
+        desk = front_desk(app)
         clock.advance(60)
         await wait_for(pilot, lambda: desk._minute == (clock.now().toordinal(), 20, 33), "tick")
         assert app.screen is desk
@@ -176,14 +185,14 @@ async def test_turned_off_never_dims(content: Content, store: Store) -> None:
     app = KioskApp(content=with_policy(content, enabled=False), store=store, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the front desk")
-        desk = app.screen
-        assert isinstance(desk, FrontDeskScreen)
+        desk = front_desk(app)
         for minutes in (5, 60, 300):
             clock.advance(minutes * 60)
             now = clock.now()
+            minute = (now.toordinal(), now.hour, now.minute)
             await wait_for(
                 pilot,
-                lambda: desk._minute == (now.toordinal(), now.hour, now.minute),
+                lambda minute=minute: desk._minute == minute,  # type: ignore[misc]
                 "the front desk to look at the clock",
             )
             assert app.screen is desk

@@ -57,7 +57,13 @@ def load_after_hours(f: Fields) -> AfterHoursPolicy:
         flags[key] = fallback_flag if len(f.problems) > before else flag
     for key in f.unknown_keys():
         f.problem(key, "is not a known setting (a typo?)")
-    return AfterHoursPolicy(**numbers, **flags)
+    return AfterHoursPolicy(
+        enabled=flags["enabled"],
+        move_minutes=numbers["move_minutes"],
+        start_after_minutes=numbers["start_after_minutes"],
+        wake_minutes=numbers["wake_minutes"],
+        blank_after_hours=flags["blank_after_hours"],
+    )
 
 
 @dataclass(frozen=True)

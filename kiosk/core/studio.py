@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -159,7 +159,8 @@ class Studio:
     staff: StaffPolicy = StaffPolicy()
     check_in_warmup: str | None = None  # programme id offered after an EMS check-in
     bookings: BookingPolicy = BookingPolicy()
-    after_hours: AfterHoursPolicy = AfterHoursPolicy()  # the calm screen (core/after_hours.py)
+    # the calm screen after hours (core/after_hours.py)
+    after_hours: AfterHoursPolicy = field(default_factory=AfterHoursPolicy)
 
 
 @dataclass(frozen=True)

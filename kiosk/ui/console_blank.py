@@ -24,9 +24,7 @@ BLANK_WHEN_IDLE = f"\x1b[9;{BLANK_MINUTES}]"
 VIRTUAL_CONSOLE = re.compile(r"/dev/(tty[0-9]+|console)")
 
 
-def on_virtual_console(
-    fd: int, term: str, ttyname: Callable[[int], str] = os.ttyname
-) -> bool:
+def on_virtual_console(fd: int, term: str, ttyname: Callable[[int], str] = os.ttyname) -> bool:
     """The kiosk draws on the Linux console itself (not an xterm, ssh or tmux)."""
     if term != "linux":
         return False

@@ -59,7 +59,7 @@ class KioskDriver(LinuxDriver):
         self.kiosk = app
 
     def start_application_mode(self) -> None:
-        super().start_application_mode()
+        super().start_application_mode()  # type: ignore[no-untyped-call]
         blanking = getattr(self.kiosk, "console_blanking", None)
         if isinstance(blanking, ConsoleBlanking) and sys.__stderr__ is not None:
             # Textual draws on standard error; through self.write, in turn with its output

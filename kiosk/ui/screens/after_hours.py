@@ -68,9 +68,9 @@ class AfterHoursScreen(Screen[None]):
         self.clock = clock
         self.links = content.studio.links
         self.policy = content.studio.after_hours
-        self._minute: tuple[int, int, int] | None = None
-        self._step: int | None = None
-        self._size: Size | None = None
+        self._shown_minute: tuple[int, int, int] | None = None
+        self._shown_move: int | None = None
+        self._arranged_for: Size | None = None
         self.codes: list[QRCode] = []
         self.place = (0, 0)  # where the calm block sits now (left, top): tests read it
         self.ticks = 0
@@ -115,7 +115,7 @@ class AfterHoursScreen(Screen[None]):
             blanking.allow_blanking(allow)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._step = None  # arrange again for the new size
+        self._shown_move = None  # arrange again for the new size
         self.tick()
 
     # --- what is shown, derived from the clock ----------------------------------------------
@@ -129,13 +129,13 @@ class AfterHoursScreen(Screen[None]):
             self.wake()  # the studio is open (or the settings say never)
             return
         minute = (now.toordinal(), now.hour, now.minute)
-        if minute != self._minute:
-            self._minute = minute
+        if minute != self._shown_minute:
+            self._shown_minute = minute
             self.clock_line.update(f"{now:%H:%M}")
             self.words.update(self.studio.hours.status(now))
         step = move_step(now, self.policy)
-        if step != self._step or self.size != self._size:
-            self._step, self._size = step, self.size
+        if step != self._shown_move or self.size != self._arranged_for:
+            self._shown_move, self._arranged_for = step, self.size
             self.place_for(now, step)
 
     def place_for(self, now: datetime, step: int) -> None:
