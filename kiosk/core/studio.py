@@ -9,11 +9,13 @@ a terminal.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.after_hours import SECTION as AFTER_HOURS
+from kiosk.core.after_hours import AfterHoursPolicy, load_after_hours
 from kiosk.core.fallbacks import Sources
 from kiosk.core.fields import Fields, Problem
 from kiosk.core.hours_text import NotHours, read_day
@@ -157,6 +159,8 @@ class Studio:
     staff: StaffPolicy = StaffPolicy()
     check_in_warmup: str | None = None  # programme id offered after an EMS check-in
     bookings: BookingPolicy = BookingPolicy()
+    # the calm screen after hours (core/after_hours.py)
+    after_hours: AfterHoursPolicy = field(default_factory=AfterHoursPolicy)
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,9 @@ def _studio_from(data: dict[str, Any] | None, problems: list[Problem]) -> Studio
     staff = _load_staff(f.sub("staff")) if "staff" in data else StaffPolicy()
     warmup = f.text("check_in_warmup", "", allow_empty=True).strip() or None
     bookings = _load_bookings(f.sub("bookings")) if "bookings" in data else BookingPolicy()
+    calm = AfterHoursPolicy()
+    if AFTER_HOURS in data:
+        calm = load_after_hours(f.sub(AFTER_HOURS))
     _unknown(f)
     return Studio(
         name=name,
@@ -209,6 +216,7 @@ def _studio_from(data: dict[str, Any] | None, problems: list[Problem]) -> Studio
         staff=staff,
         check_in_warmup=warmup,
         bookings=bookings,
+        after_hours=calm,
     )
 
 

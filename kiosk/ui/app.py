@@ -22,6 +22,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.content import Content
 from kiosk.core.typeahead import ENTER, Keystroke, Place, TypeAhead
 from kiosk.ui import messages
+from kiosk.ui.console_blank import ConsoleBlanking
 from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, pin_missing, read_notes
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
@@ -85,6 +86,7 @@ class KioskApp(LockedDownApp):
         self.start_error: BaseException | None = None  # the store could not be opened
         self.desk_notes = DeskNotes()  # no PIN set, a failed backup: for the staff corner
         self.desk_notes_shown = 0
+        self.console_blanking = ConsoleBlanking()  # the Linux console's own blanking: off
         self._opener: StoreOpener | None = None
         if callable(store):
             self._opener = store
@@ -238,6 +240,7 @@ class KioskApp(LockedDownApp):
     def open_look_up(self) -> None:
         from kiosk.ui.screens.checkin import open_look_up
 
+        self.back_to_front_desk()  # from the after-hours screen: woken by this first key
         open_look_up(self)
 
     def check_in(self, code: str) -> None:

@@ -9,6 +9,8 @@ and for input no person meant.
 - Knows when its terminal has gone: the input thread sees the hang-up at once, nothing more is
   written (there is nobody to read it, and a dead output thread would block the writer), and
   the App is told so it can leave.
+- On the Linux console, says when the console may blank the screen (kiosk/ui/console_blank.py,
+  the App's `console_blanking`): never, from the moment Textual has the screen.
 - A bracketed-paste start with no end times out after a second and what followed it goes on as
   typed keys (kiosk/core/paste.py); Textual's parser would hold every key until the end.
 """
@@ -19,6 +21,7 @@ import codecs
 import os
 import selectors
 import signal
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +30,7 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
 from kiosk.core.paste import PasteFilter, Piece
+from kiosk.ui.console_blank import ConsoleBlanking
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -52,6 +56,20 @@ class KioskDriver(LinuxDriver):
         signal.signal(signal.SIGCONT, signal.SIG_DFL)  # replaces Textual's "start again"
         signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # no suspend (Ctrl+Z is a key anyway)
         self.gone = False
+        self.kiosk = app
+
+    def start_application_mode(self) -> None:
+        super().start_application_mode()  # type: ignore[no-untyped-call]
+        blanking = getattr(self.kiosk, "console_blanking", None)
+        if isinstance(blanking, ConsoleBlanking) and sys.__stderr__ is not None:
+            # Textual draws on standard error; through self.write, in turn with its output
+            blanking.attach(self.write, sys.__stderr__.fileno(), os.environ.get("TERM", ""))
+
+    def stop_application_mode(self) -> None:
+        blanking = getattr(self.kiosk, "console_blanking", None)
+        if isinstance(blanking, ConsoleBlanking):
+            blanking.detach()  # nothing more goes through a writer that is stopping
+        super().stop_application_mode()
 
     def write(self, data: str) -> None:
         if not self.gone:

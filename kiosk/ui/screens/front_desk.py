@@ -28,6 +28,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from kiosk.core.after_hours import after_hours
 from kiosk.core.clock import Clock
 from kiosk.core.consolefont import qr_styles
 from kiosk.core.content import Content
@@ -158,6 +159,7 @@ class FrontDeskScreen(Screen[None]):
         self.awake = True  # false while another screen is on top and the ticker is paused
         self.staff_note = ""  # what the staff corner says (the App's desk notes)
         self.storage_text = ""  # the storage problem line, when shown
+        self.used_at = clock.monotonic()  # last shown or touched: after hours it dims later
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
@@ -250,6 +252,7 @@ class FrontDeskScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.awake = True
+        self.touch()  # back from a check-in or woken: bright for a while before it dims
         if self.ticker is not None:
             self.ticker.resume()
         self.tick()
@@ -288,11 +291,28 @@ class FrontDeskScreen(Screen[None]):
             if text != self.shown_hours:
                 self.shown_hours = text
                 self.hours.update(text)
+            self.dim_after_hours()
         step = self.step(self.studio.slide_seconds)
         if step != self._slide_step:  # the codes take turns on every other slide
             self._slide_step = step
             self.slide.show(step)
             self.show_codes()
+
+    def touch(self) -> None:
+        """Someone used the screen (the App calls this for each key or tap)."""
+        self.used_at = self.clock.monotonic()
+
+    def dim_after_hours(self) -> None:
+        """After hours (kiosk/core/after_hours.py), and untouched for `wake_minutes`: the calm
+        screen goes over this one until the studio opens or a key wakes it."""
+        policy = self.studio.after_hours
+        if self.clock.monotonic() - self.used_at < policy.wake_minutes * 60:
+            return
+        if after_hours(self.studio.hours, policy, self.clock.now()) is None:
+            return
+        from kiosk.ui.screens.after_hours import AfterHoursScreen  # not for the first paint
+
+        self.app.push_screen(AfterHoursScreen(self.content, self.clock))
 
     def show_codes(self) -> None:
         shown = self.arrangement.shown
