@@ -29,6 +29,7 @@ from textual.widgets import Static
 
 from kiosk.core.after_hours import after_hours, drift, move_step
 from kiosk.core.clock import Clock
+from kiosk.core.consolefont import qr_styles
 from kiosk.core.content import Content
 from kiosk.core.typeahead import Place
 from kiosk.ui import messages
@@ -43,9 +44,13 @@ CAPTION_ROWS = 1
 GAP_COLUMNS = 2
 
 
-def fit(width: int, height: int, links: tuple[Link, ...], qr_style: str) -> tuple[str, int, Size]:
-    """The QR style, how many codes fit side by side, and one code's cells (caption included)."""
-    for style in (qr_style, "half") if qr_style != "half" else ("half",):
+def fit(
+    width: int, height: int, links: tuple[Link, ...], styles: tuple[str, ...]
+) -> tuple[str, int, Size]:
+    """The QR style, how many codes fit side by side, and one code's cells (caption included).
+
+    ``styles`` are those the console font can draw, best first (`consolefont.qr_styles`)."""
+    for style in styles:
         sizes = [code_size(link.url, style) for link in links]
         if not sizes:
             break
@@ -55,7 +60,7 @@ def fit(width: int, height: int, links: tuple[Link, ...], qr_style: str) -> tupl
         across = min(len(links), (width + GAP_COLUMNS) // (code.width + GAP_COLUMNS))
         if across:
             return style, across, code
-    return qr_style, 0, Size(0, 0)
+    return styles[0], 0, Size(0, 0)
 
 
 class AfterHoursScreen(Screen[None]):
@@ -75,6 +80,11 @@ class AfterHoursScreen(Screen[None]):
         self.place = (0, 0)  # where the calm block sits now (left, top): tests read it
         self.ticks = 0
 
+    @property
+    def code_styles(self) -> tuple[str, ...]:
+        """The QR styles the console font can draw, best first (the App knows the font)."""
+        return qr_styles(self.studio.qr_style, getattr(self.app, "font", None))
+
     def compose(self) -> ComposeResult:
         now = self.clock.now()
         with Widget(id="calm"):
@@ -84,7 +94,7 @@ class AfterHoursScreen(Screen[None]):
                 for i, link in enumerate(self.links):
                     code = QRCode(
                         link.url,
-                        qr_style=self.studio.qr_style,
+                        qr_style=self.code_styles[0],
                         caption=link.title,
                         caption_rows=CAPTION_ROWS,
                         id=f"calm-code-{i}",
@@ -141,7 +151,7 @@ class AfterHoursScreen(Screen[None]):
     def place_for(self, now: datetime, step: int) -> None:
         """Which codes, and where the calm block sits, for this move."""
         width, height = self.size
-        style, across, code = fit(width, height, self.links, self.studio.qr_style)
+        style, across, code = fit(width, height, self.links, self.code_styles)
         n = len(self.links)
         shown = {(step * across + i) % n for i in range(across)} if across else set()
         for i, qr in enumerate(self.codes):
