@@ -38,7 +38,7 @@ from kiosk.ui.widgets.countdown import BigCountdown
 from kiosk.ui.widgets.qr import QRCode, code_size
 from kiosk.ui.widgets.slides import SlideView
 
-# with the buttons beside it, the whole line fits in 80 columns (tests/test_ui_register_plain_sight.py)
+# with the buttons beside it the whole line fits in 80 columns (test_ui_register_plain_sight)
 HINT = "Type name or phone to check in"
 REGISTER_LABEL = " New here? Register F3 "
 WARMUP_LABEL = " Warm-up F2 "
