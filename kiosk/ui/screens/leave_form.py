@@ -13,7 +13,6 @@ alone at the far right: never side by side.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -105,8 +104,7 @@ class AsksBeforeLeaving(IdleScreen):
         if not self.filled():
             self.kiosk.back_to_front_desk()
             return
-        leave: Callable[[bool | None], None] = self._answered
-        self.kiosk.push_screen(LeaveFormScreen(self.clock, idle=idle), leave)
+        self.kiosk.push_screen(LeaveFormScreen(self.clock, idle=idle), self._answered)
 
     def _answered(self, leave: bool | None) -> None:
         if leave:
