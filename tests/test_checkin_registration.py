@@ -16,6 +16,7 @@ from kiosk.core.phone import normalise_phone
 from kiosk.core.registration import (
     FIELDS,
     Form,
+    carried_from_look_up,
     check_registration,
     field_problem,
     new_member,
@@ -175,3 +176,34 @@ def test_broken_terms_are_a_problem_not_a_crash(tmp_path: Path) -> None:
     terms = load_terms(tmp_path, problems)
     assert not terms.usable
     assert {p.key for p in problems} == {"version", "surprise"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "carried"),
+    [
+        ("Ann", {"first_name": "Ann"}),
+        ("  ann   k ", {"first_name": "ann"}),  # the initial the look-up asks for: no surname
+        ("Ann K.", {"first_name": "Ann"}),
+        ("Zoë O'Neil", {"first_name": "Zoë", "last_name": "O'Neil"}),
+        ("Mary Ann Smith", {"first_name": "Mary", "last_name": "Ann Smith"}),
+        ("[b]Ann", {"first_name": "[b]Ann"}),  # kept as typed: the form shows it plainly
+        ("07700 900121", {"phone": "07700 900121"}),  # a whole number
+        ("+44 7700 900121", {"phone": "+44 7700 900121"}),
+        ("90012", {}),  # the last digits only: no number to register with
+        ("FT-7K3Q9M", {}),  # member codes, with and without digits
+        ("ft acdefg", {}),
+        ("M1001", {}),
+        ("ann 12", {}),
+        ("...", {}),
+        ("", {}),
+        ("Ann\x00", {}),
+    ],
+)
+def test_what_the_look_up_carries_into_the_form(typed: str, carried: dict[str, str]) -> None:
+    assert carried_from_look_up(typed) == carried
+
+
+def test_a_long_name_is_carried_cut_to_what_the_form_accepts() -> None:
+    carried = carried_from_look_up("A" * 80 + " " + "B" * 80)
+    assert carried == {"first_name": "A" * 50, "last_name": "B" * 50}
+    assert all(field_problem(k, v) == "" for k, v in carried.items())

@@ -15,6 +15,7 @@ from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
+from kiosk.ui.screens.leave_form import ANSWER_SECONDS, LeaveFormScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.register import ConsentScreen, RegisterScreen, WelcomeScreen
 from kiosk.ui.widgets.qr import QRCode
@@ -255,6 +256,10 @@ async def test_registration_left_alone_returns_to_the_front_desk(
         await idle_looked(pilot)
         assert isinstance(app.screen, RegisterScreen)
         clock.advance(11)
+        await idle_looked(pilot)
+        # something typed: hidden behind "Are you still there?", then cleared unanswered
+        assert isinstance(app.screen, LeaveFormScreen) and app.screen.idle
+        clock.advance(ANSWER_SECONDS)
         await idle_looked(pilot)
         assert isinstance(app.screen, FrontDeskScreen)
         assert store.members() == []

@@ -5,6 +5,7 @@ API:
     field_problem(name, value) -> str              # one field, as they type ("" when fine)
     member = new_member(form, code, now, terms_version)   # after check_registration is {}
     new_member_code(taken) -> str                  # "FT-7K3Q9M", not in `taken`
+    carried_from_look_up(typed) -> {field: value}  # the look-up's text, for the form
     FIELDS: first_name, last_name, phone, email (optional), agree (terms and privacy notice)
 
 Messages are in the client's words and name the field. Names are kept as typed (trimmed, with
@@ -20,6 +21,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.core.lookup import PHONE_TYPING
 from kiosk.core.members import Member
 from kiosk.core.phone import normalise_phone, phone_problem
 
@@ -33,6 +35,9 @@ _CODES = len(CODE_ALPHABET) ** CODE_LENGTH
 
 FIELDS = ("first_name", "last_name", "phone", "email", "agree")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+# what our member codes look like typed by hand ("ft-acdefg" has no digit, yet is no name)
+_CODE_TYPED = re.compile(rf"{CODE_PREFIX[:-1]}[- ]?[{CODE_ALPHABET}]{{{CODE_LENGTH}}}", re.I)
+_INITIAL = re.compile(r"\w\.?")
 
 
 @dataclass(frozen=True)
@@ -142,3 +147,26 @@ def new_member_code(taken: Container[str]) -> str:
         code = CODE_PREFIX + "".join(chars)
         if code not in taken:
             return code
+
+
+def carried_from_look_up(typed: str) -> dict[str, str]:
+    """What a client typed at the look-up before registering, as registration fields.
+
+    A name goes into the name fields: the first word is the first name, the rest the last name,
+    unless the rest is only the initial the look-up asks for ("Ann K"), which is no surname. A
+    whole phone number goes into the phone field; the last digits alone (what the look-up asks
+    for) would only be a wrong number to mend, and a member code or a mix of letters and digits
+    is no name: those carry nothing.
+    """
+    text = " ".join(typed.split())
+    if not text or _has_control(text) or _CODE_TYPED.fullmatch(text):
+        return {}
+    if PHONE_TYPING.fullmatch(text):
+        return {"phone": text} if normalise_phone(text) is not None else {}
+    if any(c.isdigit() for c in text) or not any(c.isalpha() for c in text):
+        return {}
+    first, _, rest = text.partition(" ")
+    carried = {"first_name": first[:NAME_MAX]}
+    if rest and not _INITIAL.fullmatch(rest):
+        carried["last_name"] = rest[:NAME_MAX]
+    return carried

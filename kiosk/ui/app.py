@@ -254,7 +254,7 @@ class KioskApp(LockedDownApp):
         from kiosk.ui.screens.register import RegisterScreen
 
         if not isinstance(self.screen, RegisterScreen):
-            self.push_screen(RegisterScreen(self.content.terms, self.clock))
+            self.push_screen(RegisterScreen(self.content.terms, self.clock, typed=message.typed))
 
     def on_open_warmups(self, message: messages.OpenWarmups) -> None:
         from kiosk.ui.screens.warmup_menu import open_warmups

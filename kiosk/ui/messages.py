@@ -6,7 +6,11 @@ from textual.message import Message
 
 
 class OpenRegistration(Message):
-    """A new client wants to register."""
+    """A new client wants to register; `typed` is what they typed at the look-up, if anything."""
+
+    def __init__(self, typed: str = "") -> None:
+        super().__init__()
+        self.typed = typed
 
 
 class OpenWarmups(Message):

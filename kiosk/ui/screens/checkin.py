@@ -358,8 +358,9 @@ class LookupScreen(IdleScreen):
         self.kiosk.back_to_front_desk()
 
     def action_register(self) -> None:
+        typed = self.query_one("#query", Input).value  # the form takes the name from it
         self.kiosk.back_to_front_desk()
-        self.kiosk.post_message(messages.OpenRegistration())
+        self.kiosk.post_message(messages.OpenRegistration(typed))
 
     @on(Button.Pressed, "#register")
     def _register_pressed(self) -> None:

@@ -10,8 +10,8 @@ just after it is on the terminal (and worked out a moment later), so the studio'
 screen as soon as it can be, even on a Pi.
 
 Typing a letter or digit starts the check-in look-up (the App routes those keys, through
-kiosk/core/typeahead.py); F2 or the Warm-up button opens the warm-ups; F12, or five taps on the
-studio name, asks for staff mode.
+kiosk/core/typeahead.py); F3 or the "New here? Register" button opens registration; F2 or the
+Warm-up button opens the warm-ups; F12, or five taps on the studio name, asks for staff mode.
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ from kiosk.ui.widgets.countdown import BigCountdown
 from kiosk.ui.widgets.qr import QRCode, code_size
 from kiosk.ui.widgets.slides import SlideView
 
-HINT = "Type your name or phone to check in · F2 warm-up"
+# with the buttons beside it the whole line fits in 80 columns (test_ui_register_plain_sight)
+HINT = "Type name or phone to check in"
+REGISTER_LABEL = " New here? Register F3 "
+WARMUP_LABEL = " Warm-up F2 "
 CONTENT_MARK = "content problem: see staff mode"  # a file with a mistake is shown from a copy
 INFO_MIN_WIDTH = 36  # the text column never gets narrower than this
 MASTHEAD_ROWS = 1  # the studio's name and the wall clock, across the top
@@ -130,11 +133,19 @@ class WarmupButton(Static):
         self.post_message(self.Pressed())
 
 
+class RegisterButton(WarmupButton):
+    """Drawn like the Warm-up button: registration, for a client who is new here."""
+
+    class Pressed(Message):
+        """The register button was clicked or tapped."""
+
+
 class FrontDeskScreen(Screen[None]):
     CSS_PATH = "front_desk.tcss"
     key_place = Place.FRONT_DESK  # a letter or digit typed here starts a look-up (the App's job)
     BINDINGS = [  # noqa: RUF012 (Textual's own pattern)
         Binding("f2", "warmups", "Warm-up", show=False),
+        Binding("f3", "register", "Register", show=False),
         Binding("f12", "staff", "Staff", show=False),
     ]
 
@@ -188,7 +199,8 @@ class FrontDeskScreen(Screen[None]):
         yield Static("", id="staff-note", markup=False)
         with Widget(id="hint-bar"):
             yield Static(HINT, id="hint", markup=False)
-            yield WarmupButton(" Warm-up ", id="warmup", markup=False)
+            yield RegisterButton(REGISTER_LABEL, id="register", markup=False)
+            yield WarmupButton(WARMUP_LABEL, id="warmup", markup=False)
             yield Static("F12 staff", id="staff-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -395,6 +407,10 @@ class FrontDeskScreen(Screen[None]):
         event.stop()
         self.action_warmups()
 
+    def on_register_button_pressed(self, event: RegisterButton.Pressed) -> None:
+        event.stop()
+        self.action_register()
+
     def on_studio_name_tapped(self, event: StudioName.Tapped) -> None:
         now = self.clock.monotonic()
         self.taps = [t for t in self.taps if now - t <= TAP_WINDOW] + [now]
@@ -404,6 +420,9 @@ class FrontDeskScreen(Screen[None]):
 
     def action_warmups(self) -> None:
         self.post_message(messages.OpenWarmups())
+
+    def action_register(self) -> None:
+        self.post_message(messages.OpenRegistration())
 
     def action_staff(self) -> None:
         self.post_message(messages.OpenStaff())

@@ -5,6 +5,11 @@ the field; nothing typed is lost. The health answers are kept only with the clie
 apart from the member record; any yes (or declining to keep the answers) means "see your trainer
 before EMS".
 
+Registration is offered on the front desk (F3, "New here? Register") and after a look-up that
+found nobody, which carries what the client typed there into the form (a name, or a whole phone
+number: kiosk/core/registration.py `carried_from_look_up`). Leaving a step with anything in it
+(Esc, Cancel, idle time) asks first (kiosk/ui/screens/leave_form.py).
+
 A returning member whose terms changed, or whose screening is out of date (a new version of the
 questions, or older than `screening_valid_months`), is asked again at check-in with the same
 screens (`AskAgain`, from kiosk/ui/screens/checkin.py): nothing is kept until they finish.
@@ -27,7 +32,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.consolefont import qr_styles
 from kiosk.core.members import Member
 from kiosk.core.phone import normalise_phone
-from kiosk.core.registration import Form, field_problem, new_member
+from kiosk.core.registration import Form, carried_from_look_up, field_problem, new_member
 from kiosk.core.screening import (
     DETAIL_MAX,
     OTHER_MAX,
@@ -39,6 +44,7 @@ from kiosk.core.screening import (
 from kiosk.core.terms import Terms, agreed
 from kiosk.core.typeahead import Place
 from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.leave_form import AsksBeforeLeaving
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.widgets.agree import AgreeBox
 from kiosk.ui.widgets.qr import QRCode, code_size
@@ -80,19 +86,26 @@ def agree_to_terms(terms: Terms) -> ComposeResult:
     yield AgreeBox("I agree to the studio terms and privacy notice", id="agree")
     yield Static("", id="agree-problem", classes="problem", markup=False)
     with Horizontal(id="actions"):
+        # Cancel drawn alone at the far right, away from Continue (register.tcss)
         yield Button("Continue", id="continue", variant="success")
         yield Button("Cancel", id="cancel")
 
 
-class RegisterScreen(IdleScreen):
+class RegisterScreen(AsksBeforeLeaving):
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
 
     def __init__(
-        self, terms: Terms, clock: Clock, idle_seconds: float = REGISTER_IDLE_SECONDS
+        self,
+        terms: Terms,
+        clock: Clock,
+        idle_seconds: float = REGISTER_IDLE_SECONDS,
+        *,
+        typed: str = "",
     ) -> None:
         super().__init__(clock, idle_seconds)
         self.terms = terms
+        self.carried = carried_from_look_up(typed)  # what the look-up had, for the fields
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="kiosk-form", id="form"):
@@ -109,7 +122,15 @@ class RegisterScreen(IdleScreen):
         return {key: self.query_one(f"#{key}", Input).value for key, _ in FIELDS}
 
     def on_mount(self) -> None:
-        self.query_one("#first_name", Input).focus()
+        for key, value in self.carried.items():
+            self.query_one(f"#{key}", Input).value = value
+        # the first field still to fill: the carried name is there to check, not to retype
+        empty = [key for key, _ in FIELDS if not self.values()[key]]
+        self.query_one(f"#{empty[0] if empty else 'first_name'}", Input).focus()
+
+    def filled(self) -> bool:
+        typed = any(value.strip() for value in self.values().values())
+        return typed or self.query_one("#agree", AgreeBox).value
 
     def _show_problem(self, key: str, message: str) -> None:
         widget = self.query_one(f"#{key}-problem", Static)
@@ -164,7 +185,7 @@ class RegisterScreen(IdleScreen):
             self.query_one(f"#{first}").focus()
             return
         questions = self.kiosk.content.questions
-        screen = QuestionsScreen(
+        screen = RegistrationQuestions(
             "EMS health screening",
             tuple((q.id, q.text) for q in questions.screening),
             self.clock,
@@ -194,11 +215,15 @@ class RegisterScreen(IdleScreen):
             )
 
     @on(Button.Pressed, "#cancel")
-    def action_leave(self) -> None:
-        self.kiosk.back_to_front_desk()
+    def _cancel_pressed(self) -> None:
+        self.action_leave()
 
 
-class ConsentScreen(IdleScreen):
+class RegistrationQuestions(AsksBeforeLeaving, QuestionsScreen):
+    """The screening at registration: leaving it would lose the details, so it asks first."""
+
+
+class ConsentScreen(AsksBeforeLeaving):
     """'Anything else', consent to keep the answers, then the member is created."""
 
     TITLE_TEXT = "EMS health screening"
@@ -236,6 +261,7 @@ class ConsentScreen(IdleScreen):
             yield Static(WITHOUT_CONSENT_TEXT, id="without", markup=False)
             yield Static("", id="save-problem", classes="problem", markup=False)
             with Horizontal(id="actions"):
+                # Cancel drawn alone at the far right (register.tcss)
                 yield Button(self.FINISH_TEXT, id="finish", variant="success")
                 yield Button("Cancel", id="cancel")
 
@@ -278,9 +304,12 @@ class ConsentScreen(IdleScreen):
         ask = member.see_trainer or any(self.answers.values()) or bool(other)
         self.kiosk.push_screen(WelcomeScreen(member, self.clock, WELCOME_SECONDS, ask))
 
+    def filled(self) -> bool:
+        return bool(self.details)  # asked again at check-in (ConsentAgainScreen): nothing to lose
+
     @on(Button.Pressed, "#cancel")
-    def action_leave(self) -> None:
-        self.kiosk.back_to_front_desk()
+    def _cancel_pressed(self) -> None:
+        self.action_leave()
 
 
 class WelcomeScreen(IdleScreen):
