@@ -162,7 +162,7 @@ class InsightsScreen(StaffScreen):
     def on_insights_screen_read(self, message: Read) -> None:
         if self.figures is None:
             text = f"{WORKING} read {message.done} of {message.total} months of visits."
-            self.query_one("#summary", Static).update(Content(text))
+            self.query_one("#summary", Static).update(Content(text), layout=False)
 
     def _show(self, figures: Figures) -> None:
         self.figures = figures
@@ -195,7 +195,8 @@ class InsightsScreen(StaffScreen):
                     else f" {k + 1} {title}: {len(lists[key])} "
                     for k, (key, title) in enumerate(LISTS)
                 )
-            )
+            ),
+            layout=False,
         )
         week = lists["call-this-week"]
         self.query_one("#summary", Static).update(
@@ -203,7 +204,8 @@ class InsightsScreen(StaffScreen):
                 f"{len(week)} client{'' if len(week) == 1 else 's'} to call this week. "
                 f"{figures.insights.visits} visit{'' if figures.insights.visits == 1 else 's'}"
                 " in the last 26 weeks."
-            )
+            ),
+            layout=False,
         )
         listing = self.query_one("#calls", OptionList)
         listing.clear_options()
@@ -231,7 +233,7 @@ class InsightsScreen(StaffScreen):
     def _show_say(self) -> None:
         call = self._chosen()
         text = f"Why: {call.why}.\nSay: {call.say}" if call else ""
-        self.query_one("#say", Static).update(Content(text))
+        self.query_one("#say", Static).update(Content(text), layout=False)
 
     @on(OptionList.OptionSelected, "#calls")
     @on(Button.Pressed, "#member")
