@@ -48,6 +48,7 @@ ROWS_SHOWN = 50  # the most urgent; a longer list is for the CSV (and each row c
 @dataclass(frozen=True)
 class Figures:
     insights: Insights
+    lists: dict[str, Sequence[Call]]  # made once: the week's calls are merged from the others
     charts: tuple[str, ...]
     damaged: tuple[str, ...]
 
@@ -120,13 +121,15 @@ class InsightsScreen(StaffScreen):
                 store, reading_from(today), today, lambda n, t: self.post_message(self.Read(n, t))
             )
             found = insights(read.members, read.visits, today, last_seen=read.last_seen)
-            found.lists()  # the words of the week's calls (a phone number each), made here
+            lists = found.lists()
+            # the words of the rows shown (a phone number each) made here; the rest when read
+            lists["call-this-week"][:ROWS_SHOWN]
             charts = (
                 visits_chart(found, width, CHART_ROWS),
                 active_chart(found, width, CHART_ROWS - 2),
                 hours_chart(found, width, CHART_ROWS - 2),
             )
-            return Figures(found, charts, tuple(read.damaged))
+            return Figures(found, lists, charts, tuple(read.damaged))
 
         async def load() -> None:
             # a thread, so the keyboard is answered meanwhile; not run_slow, whose disabling
@@ -184,7 +187,7 @@ class InsightsScreen(StaffScreen):
         if figures is None:
             return
         self.shown = n
-        lists = figures.insights.lists()
+        lists = figures.lists
         self.calls = lists[LISTS[n][0]]
         # the list shown is in brackets, not only in another colour
         self.query_one("#lists", Static).update(
@@ -257,7 +260,7 @@ class InsightsScreen(StaffScreen):
             return
         from kiosk.ui.screens.staff_files import choose_folder
 
-        lists = figures.insights.lists()
+        lists = figures.lists
         stamp = f"{self.clock.now():%Y-%m-%d}"
 
         def write(folder: Path) -> None:
