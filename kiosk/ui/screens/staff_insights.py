@@ -145,7 +145,9 @@ class InsightsScreen(StaffScreen):
             self._show(figures)
 
         self.say(WORKING)
-        self.run_worker(load(), name=WORKING, group="insights")
+        # started once "Working..." is drawn: a thread computing beside the first layout makes
+        # both wait on each other for Python's lock (the GIL), more so on a busy machine
+        self.call_after_refresh(lambda: self.run_worker(load(), name=WORKING, group="insights"))
 
     @property
     def working(self) -> bool:
@@ -168,6 +170,10 @@ class InsightsScreen(StaffScreen):
             self.query_one("#summary", Static).update(Content(text), layout=False)
 
     def _show(self, figures: Figures) -> None:
+        with self.app.batch_update():  # one update of the screen for all of it
+            self._show_figures(figures)
+
+    def _show_figures(self, figures: Figures) -> None:
         self.figures = figures
         visits, *others = figures.charts
         words = "\n".join(figure_lines(figures.insights))
@@ -210,19 +216,19 @@ class InsightsScreen(StaffScreen):
             ),
             layout=False,
         )
-        listing = self.query_one("#calls", OptionList)
-        listing.clear_options()
-        listing.add_options(
+        rows = [
             Option(plain(f"{c.name}  {c.phone}  {c.why}"), id=f"{k}")
             for k, c in enumerate(self.calls[:ROWS_SHOWN])
-        )
+        ]
         if not self.calls:
-            listing.add_option(Option("Nobody on this list.", disabled=True))
-        else:
-            listing.highlighted = 0
+            rows.append(Option("Nobody on this list.", disabled=True))
         if len(self.calls) > ROWS_SHOWN:
             more = len(self.calls) - ROWS_SHOWN
-            listing.add_option(Option(f"... and {more} more: E exports them all.", disabled=True))
+            rows.append(Option(f"... and {more} more: E exports them all.", disabled=True))
+        listing = self.query_one("#calls", OptionList)
+        listing.set_options(rows)  # all at once: each change is measured and drawn again
+        if self.calls:
+            listing.highlighted = 0
         self._show_say()
 
     def action_show_list(self, n: int) -> None:
