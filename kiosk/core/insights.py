@@ -152,15 +152,17 @@ def insights(
     counted: Dated = []  # ... of them, those since `since`
     latest: dict[str, datetime] = dict(last_seen or {})
     for v in visits:  # one pass: tens of thousands of visits
-        day = v.at.date()
+        when = v.at
+        day = when.date()
         if not first_read <= day <= today or (v.flags and v.flags & NOT_THERE):
             continue
-        there.append((day, v))
+        dated = (day, v)
+        there.append(dated)
         if day >= since:
-            counted.append((day, v))
+            counted.append(dated)
         code = v.member_code
-        if code and (code not in latest or v.at > latest[code]):
-            latest[code] = v.at
+        if code and (code not in latest or when > latest[code]):
+            latest[code] = when
     return Insights(
         today=today,
         since=since,
@@ -174,8 +176,8 @@ def insights(
     )
 
 
-def _kind(visit: Visit) -> str:
-    return str(visit.kind) if visit.kind is not None else "Other"
+# a visit's kind as the figures name it (str() of an enum, thousands of times, is slow)
+_KIND_NAMES: dict[PackKind | None, str] = {**{k: str(k) for k in PackKind}, None: "Other"}
 
 
 Dated = list[tuple[date, Visit]]  # each visit with its (local) day, worked out once
@@ -187,7 +189,7 @@ def _weeks(visits: Dated, since: date, today: date) -> tuple[Week, ...]:
     counts: list[Counter[str]] = [Counter() for _ in starts]
     base = first.toordinal()
     for day, v in visits:
-        counts[(day.toordinal() - base) // 7][_kind(v)] += 1
+        counts[(day.toordinal() - base) // 7][_KIND_NAMES[v.kind]] += 1
     return tuple(Week(s, {k: c[k] for k in KINDS}) for s, c in zip(starts, counts, strict=True))
 
 
