@@ -251,6 +251,21 @@ def test_calls_this_week_one_line_a_member_most_urgent_first() -> None:
     assert list(found.lists()) == ["call-this-week", "lapsed", "packs", "first-ems-not-back"]
 
 
+def test_calls_this_week_in_order_of_urgency_over_a_long_period() -> None:
+    # since years back, a first EMS client's rank (days since) falls among the lapsed ones'
+    members = [member("newbie"), member("thirty-five", ems(5)), member("fifty", ems(5))]
+    visits = [
+        visit("newbie", 1040, flags=frozenset({VisitFlag.FIRST_EMS})),
+        visit("thirty-five", 35),
+        visit("fifty", 50),
+    ]
+    found = run(members, visits, since=TODAY - timedelta(days=1200))
+    week = found.calls_this_week()
+    assert [c.code for c in week] == ["thirty-five", "newbie", "fifty"]
+    assert len(week) == 3 and list(week[1:]) == [week[1], week[2]] and week[-1].code == "fifty"
+    assert week[1].why == "first EMS on Thu 18 Jan, not back since (1040 days)"
+
+
 def test_calls_csv_has_name_phone_and_what_to_say_and_runs_no_formula() -> None:
     found = run([Member("M1", "=cmd()", "Smith", "+33612345678", packs=(ems(1),))], [])
     rows = list(csv.reader(io.StringIO(calls_csv(found.packs))))

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
+from heapq import merge
 from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple, overload
@@ -84,27 +85,28 @@ class Insights:
             "first-ems-not-back": self.first_ems,
         }
 
-    def calls_this_week(self) -> tuple[Call, ...]:
+    def calls_this_week(self) -> Sequence[Call]:
         """One line a member, most urgent first: first EMS not back, packs ending or running
         low, and members lapsed 30 to 59 days (still easy to win back); longer lapses are in
-        `lapsed` only."""
-        recent = self.lapsed.lapsed_under(LAPSED_DAYS[1])
+        `lapsed` only. The lapsed members' lines are worded when first read, as in `lapsed`:
+        hundreds may be on the list, and a screen shows fifty."""
+        lapsed = self.lapsed
         best: dict[str, Call] = {}
-        for call in (*self.first_ems, *self.packs, *recent):
-            had = best.get(call.code)
-            if had is None:
-                best[call.code] = call
-            elif call.why not in had.why:  # one line a member, every reason on it
-                first, second = sorted((had, call), key=lambda c: c.rank)
-                best[call.code] = Call(
-                    first.code,
-                    first.name,
-                    first.phone,
-                    f"{first.why}; {second.why}",
-                    f"{first.say} {second.say}",
-                    first.rank,
-                )
-        return tuple(sorted(best.values(), key=_urgency))
+        for call in (*self.first_ems, *self.packs):
+            _one_line(best, call)
+        rest: list[int] = []  # lapsed members on no other list: their line as it is
+        for n in range(lapsed.count_under(LAPSED_DAYS[1])):
+            if lapsed.code(n) in best:
+                _one_line(best, lapsed[n])
+            else:
+                rest.append(n)
+        first: list[Call | int] = [*sorted(best.values(), key=_urgency)]
+
+        def urgency(row: Call | int) -> tuple[int, str, str]:
+            return _urgency(row) if isinstance(row, Call) else lapsed.key(row)
+
+        # both in order of urgency: merged by it, without wording the lapsed lines
+        return WeekCalls(list(merge(first, rest, key=urgency)), lapsed)
 
     def busiest_hours(self, count: int = 3) -> list[tuple[int, int]]:
         """The busiest hours as (hour, visits), busiest first; hours with no visits left out."""
@@ -150,15 +152,17 @@ def insights(
     counted: Dated = []  # ... of them, those since `since`
     latest: dict[str, datetime] = dict(last_seen or {})
     for v in visits:  # one pass: tens of thousands of visits
-        day = v.at.date()
+        when = v.at
+        day = when.date()
         if not first_read <= day <= today or (v.flags and v.flags & NOT_THERE):
             continue
-        there.append((day, v))
+        dated = (day, v)
+        there.append(dated)
         if day >= since:
-            counted.append((day, v))
+            counted.append(dated)
         code = v.member_code
-        if code and (code not in latest or v.at > latest[code]):
-            latest[code] = v.at
+        if code and (code not in latest or when > latest[code]):
+            latest[code] = when
     return Insights(
         today=today,
         since=since,
@@ -172,8 +176,8 @@ def insights(
     )
 
 
-def _kind(visit: Visit) -> str:
-    return str(visit.kind) if visit.kind is not None else "Other"
+# a visit's kind as the figures name it (str() of an enum, thousands of times, is slow)
+_KIND_NAMES: dict[PackKind | None, str] = {**{k: str(k) for k in PackKind}, None: "Other"}
 
 
 Dated = list[tuple[date, Visit]]  # each visit with its (local) day, worked out once
@@ -185,7 +189,7 @@ def _weeks(visits: Dated, since: date, today: date) -> tuple[Week, ...]:
     counts: list[Counter[str]] = [Counter() for _ in starts]
     base = first.toordinal()
     for day, v in visits:
-        counts[(day.toordinal() - base) // 7][_kind(v)] += 1
+        counts[(day.toordinal() - base) // 7][_KIND_NAMES[v.kind]] += 1
     return tuple(Week(s, {k: c[k] for k in KINDS}) for s, c in zip(starts, counts, strict=True))
 
 
@@ -201,14 +205,20 @@ def _active(visits: Dated, since: date, today: date) -> tuple[tuple[date, int], 
     for day, v in visits:
         if v.member_code:
             days[v.member_code].append(day.toordinal())
+    # the first week ending on or after each day a visit can be on, and ACTIVE_DAYS after it:
+    # looked up, not searched for, thousands of times
+    base = min((d for seen in days.values() for d in seen), default=last_days[0])
+    week_from = [
+        bisect_left(last_days, d) for d in range(base, today.toordinal() + ACTIVE_DAYS + 1)
+    ]
     # each member adds 1 to the weeks whose last day is within ACTIVE_DAYS after a visit of
     # theirs: runs of weeks, added as +1 at a run's start and -1 after its end
     change = [0] * (len(ends) + 1)
     for seen in days.values():
         counted = 0  # weeks before this one already count this member
         for number in sorted(seen):
-            first_week = max(bisect_left(last_days, number), counted)
-            after = bisect_left(last_days, number + ACTIVE_DAYS)
+            first_week = max(week_from[number - base], counted)
+            after = week_from[number - base + ACTIVE_DAYS]
             if after > first_week:
                 change[first_week] += 1
                 change[after] -= 1
@@ -259,6 +269,23 @@ def _pack_left(left: int, kind: PackKind, expires: date | None) -> str:
 _urgency = itemgetter(5, 1, 0)  # a Call's rank, name and code
 
 
+def _one_line(best: dict[str, Call], call: Call) -> None:
+    """The call added to `best`, one line a member with every reason on it."""
+    had = best.get(call.code)
+    if had is None:
+        best[call.code] = call
+    elif call.why not in had.why:
+        first, second = sorted((had, call), key=lambda c: c.rank)
+        best[call.code] = Call(
+            first.code,
+            first.name,
+            first.phone,
+            f"{first.why}; {second.why}",
+            f"{first.say} {second.say}",
+            first.rank,
+        )
+
+
 # rank, name, code, member, their usable packs, last visit or joining day (None: unknown),
 # whether that day is their joining day
 Lapse = tuple[int, str, str, Member, list[Pack], date | None, bool]
@@ -293,8 +320,19 @@ class Lapsed(Sequence[Call]):
 
     def lapsed_under(self, days: int) -> Sequence[Call]:
         """The calls of members lapsed fewer than `days` days."""
-        count = bisect_left([f[0] for f in self._found], _LAPSED_RANK + days)
-        return self[:count]
+        return self[: self.count_under(days)]
+
+    def count_under(self, days: int) -> int:
+        """How many members lapsed fewer than `days` days (the first ones)."""
+        return bisect_left(self._found, _LAPSED_RANK + days, key=itemgetter(0))
+
+    def key(self, n: int) -> tuple[int, str, str]:
+        """The nth line's rank, name and code (its place in a list), without its words."""
+        rank, name, code, *_ = self._found[n]
+        return rank, name, code
+
+    def code(self, n: int) -> str:
+        return self._found[n][2]
 
     def _words(
         self,
@@ -320,6 +358,29 @@ class Lapsed(Sequence[Call]):
         why = f"no visit {for_days} ({step}+), {left}"
         say = f"We have not seen you {since}. You have {left}: shall we book your next one?"
         return _call(m, why, say, rank)
+
+
+class WeekCalls(Sequence[Call]):
+    """The week's calls: rows made already, or the number of a line of `lapsed`."""
+
+    def __init__(self, rows: list[Call | int], lapsed: Lapsed) -> None:
+        self._rows = rows
+        self._lapsed = lapsed
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, n: int) -> Call: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[Call]: ...
+
+    def __getitem__(self, n: int | slice) -> Call | Sequence[Call]:
+        if isinstance(n, slice):
+            return [self[k] for k in range(*n.indices(len(self)))]
+        row = self._rows[n]
+        return row if isinstance(row, Call) else self._lapsed[row]
 
 
 def _lapsed(
@@ -370,16 +431,16 @@ def _packs(members: list[Member], visits: Dated, today: date) -> tuple[Call, ...
         for p in m.packs:
             if p.expires is not None and p.expires < today:
                 continue
-            others = [
-                o
-                for o in m.packs
-                if o.id != p.id
+            if p.sessions_left > LOW_SESSIONS and (p.expires is None or p.expires > soon):
+                continue  # nothing to say about it (most packs: checked before the others)
+            if any(
+                o.id != p.id
                 and o.kind == p.kind
                 and usable(o, today)
                 and o.sessions_left > LOW_SESSIONS
                 and (o.expires is None or o.expires > soon)
-            ]
-            if others:
+                for o in m.packs
+            ):
                 continue
             ending = p.sessions_left > 0 and p.expires is not None and p.expires <= soon
             if ending:

@@ -48,6 +48,7 @@ ROWS_SHOWN = 50  # the most urgent; a longer list is for the CSV (and each row c
 @dataclass(frozen=True)
 class Figures:
     insights: Insights
+    lists: dict[str, Sequence[Call]]  # made once: the week's calls are merged from the others
     charts: tuple[str, ...]
     damaged: tuple[str, ...]
 
@@ -120,13 +121,15 @@ class InsightsScreen(StaffScreen):
                 store, reading_from(today), today, lambda n, t: self.post_message(self.Read(n, t))
             )
             found = insights(read.members, read.visits, today, last_seen=read.last_seen)
-            found.lists()  # the words of the week's calls (a phone number each), made here
+            lists = found.lists()
+            # the words of the rows shown (a phone number each) made here; the rest when read
+            lists["call-this-week"][:ROWS_SHOWN]
             charts = (
                 visits_chart(found, width, CHART_ROWS),
                 active_chart(found, width, CHART_ROWS - 2),
                 hours_chart(found, width, CHART_ROWS - 2),
             )
-            return Figures(found, charts, tuple(read.damaged))
+            return Figures(found, lists, charts, tuple(read.damaged))
 
         async def load() -> None:
             # a thread, so the keyboard is answered meanwhile; not run_slow, whose disabling
@@ -142,7 +145,9 @@ class InsightsScreen(StaffScreen):
             self._show(figures)
 
         self.say(WORKING)
-        self.run_worker(load(), name=WORKING, group="insights")
+        # started once "Working..." is drawn: a thread computing beside the first layout makes
+        # both wait on each other for Python's lock (the GIL), more so on a busy machine
+        self.call_after_refresh(lambda: self.run_worker(load(), name=WORKING, group="insights"))
 
     @property
     def working(self) -> bool:
@@ -162,9 +167,13 @@ class InsightsScreen(StaffScreen):
     def on_insights_screen_read(self, message: Read) -> None:
         if self.figures is None:
             text = f"{WORKING} read {message.done} of {message.total} months of visits."
-            self.query_one("#summary", Static).update(Content(text))
+            self.query_one("#summary", Static).update(Content(text), layout=False)
 
     def _show(self, figures: Figures) -> None:
+        with self.app.batch_update():  # one update of the screen for all of it
+            self._show_figures(figures)
+
+    def _show_figures(self, figures: Figures) -> None:
         self.figures = figures
         visits, *others = figures.charts
         words = "\n".join(figure_lines(figures.insights))
@@ -184,7 +193,7 @@ class InsightsScreen(StaffScreen):
         if figures is None:
             return
         self.shown = n
-        lists = figures.insights.lists()
+        lists = figures.lists
         self.calls = lists[LISTS[n][0]]
         # the list shown is in brackets, not only in another colour
         self.query_one("#lists", Static).update(
@@ -195,7 +204,8 @@ class InsightsScreen(StaffScreen):
                     else f" {k + 1} {title}: {len(lists[key])} "
                     for k, (key, title) in enumerate(LISTS)
                 )
-            )
+            ),
+            layout=False,
         )
         week = lists["call-this-week"]
         self.query_one("#summary", Static).update(
@@ -203,21 +213,22 @@ class InsightsScreen(StaffScreen):
                 f"{len(week)} client{'' if len(week) == 1 else 's'} to call this week. "
                 f"{figures.insights.visits} visit{'' if figures.insights.visits == 1 else 's'}"
                 " in the last 26 weeks."
-            )
+            ),
+            layout=False,
         )
-        listing = self.query_one("#calls", OptionList)
-        listing.clear_options()
-        listing.add_options(
+        rows = [
             Option(plain(f"{c.name}  {c.phone}  {c.why}"), id=f"{k}")
             for k, c in enumerate(self.calls[:ROWS_SHOWN])
-        )
+        ]
         if not self.calls:
-            listing.add_option(Option("Nobody on this list.", disabled=True))
-        else:
-            listing.highlighted = 0
+            rows.append(Option("Nobody on this list.", disabled=True))
         if len(self.calls) > ROWS_SHOWN:
             more = len(self.calls) - ROWS_SHOWN
-            listing.add_option(Option(f"... and {more} more: E exports them all.", disabled=True))
+            rows.append(Option(f"... and {more} more: E exports them all.", disabled=True))
+        listing = self.query_one("#calls", OptionList)
+        listing.set_options(rows)  # all at once: each change is measured and drawn again
+        if self.calls:
+            listing.highlighted = 0
         self._show_say()
 
     def action_show_list(self, n: int) -> None:
@@ -231,7 +242,7 @@ class InsightsScreen(StaffScreen):
     def _show_say(self) -> None:
         call = self._chosen()
         text = f"Why: {call.why}.\nSay: {call.say}" if call else ""
-        self.query_one("#say", Static).update(Content(text))
+        self.query_one("#say", Static).update(Content(text), layout=False)
 
     @on(OptionList.OptionSelected, "#calls")
     @on(Button.Pressed, "#member")
@@ -255,7 +266,7 @@ class InsightsScreen(StaffScreen):
             return
         from kiosk.ui.screens.staff_files import choose_folder
 
-        lists = figures.insights.lists()
+        lists = figures.lists
         stamp = f"{self.clock.now():%Y-%m-%d}"
 
         def write(folder: Path) -> None:
