@@ -12,9 +12,18 @@ from textual.widget import Widget
 from textual.geometry import Size
 
 from kiosk.core.checkin import Outcome
-from kiosk.ui.widgets.banner import BlockWords
+from kiosk.ui.widgets.banner import BLOCK_MIN_ROWS, SHORT_SCREEN, BlockWords
 
-__all__ = ["BELLS", "BELL_GAP", "HEADLINES", "Outcome", "ResultBand", "css_class", "ring"]
+__all__ = [
+    "BELLS",
+    "BELL_GAP",
+    "HEADLINES",
+    "SHORT_SCREEN",
+    "Outcome",
+    "ResultBand",
+    "css_class",
+    "ring",
+]
 
 HEADLINES = {
     Outcome.CHECKED_IN: "CHECKED IN",
@@ -26,9 +35,6 @@ HEADLINES = {
     Outcome.SEE_TRAINER: "SEE YOUR TRAINER",
     Outcome.NOT_SAVED: "NOT CHECKED IN",
 }
-
-BLOCK_MIN_ROWS = 5  # block letters at their smallest: one row per pixel of the 5-row font
-SHORT_SCREEN = 30  # rows: below this an 80x24-like screen needs every row for the details
 
 # One short beep for good news, more for anything that needs a person's attention.
 BELLS = {

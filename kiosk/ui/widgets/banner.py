@@ -59,6 +59,8 @@ LETTERS = {
 GLYPHS = {**FONT, **LETTERS}
 # (columns, rows) per pixel, largest first: cells are about twice as tall as wide, so (2, 1) is
 # a square pixel; (1, 1) is the smallest, tall and narrow but still read as letters
+BLOCK_MIN_ROWS = 5  # block letters at their smallest: one row per pixel of the 5-row font
+SHORT_SCREEN = 30  # rows: below this (80x24) a screen needs every row for its words
 SCALES = ((12, 6), (10, 5), (8, 4), (6, 3), (4, 2), (3, 2), (2, 2), (2, 1), (1, 1))
 
 
@@ -148,12 +150,15 @@ class BlockWords(Static):
         words: str,
         *,
         max_rows: int = 15,
+        screen_share: int = 0,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(words, markup=False, id=id, classes=classes)
         self.words = words
         self.max_rows = max_rows
+        # if set: at most this fraction (1/n) of the screen's height, plain on a short screen
+        self.screen_share = screen_share
         self._drawn: tuple[tuple[str, ...], bool] | None = None  # lines, and are they blocks
         self._for_size: Size | None = None
 
@@ -166,8 +171,12 @@ class BlockWords(Static):
         self.update(words)
 
     def rows_allowed(self, viewport: Size) -> int:
-        """The most rows the letters may take on a screen this size (a subclass may scale it)."""
-        return self.max_rows
+        """The most rows the letters may take on a screen this size (a subclass may say more)."""
+        if not self.screen_share:
+            return self.max_rows
+        if viewport.height < SHORT_SCREEN:
+            return 1
+        return max(BLOCK_MIN_ROWS, viewport.height // self.screen_share)
 
     @property
     def in_blocks(self) -> bool:
