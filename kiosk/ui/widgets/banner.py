@@ -130,7 +130,8 @@ def plain_lines(text: str, width: int) -> tuple[str, ...]:
 
 
 class BlockWords(Static):
-    """A few words in block letters as large as the widget allows, centred both ways.
+    """A few words in block letters as large as the widget allows, centred both ways (on the left
+    with ``text-align: left``).
 
     A Static whose text is the words (what `render()` and the tests read); it draws them itself.
 
@@ -142,6 +143,7 @@ class BlockWords(Static):
     BlockWords {
         height: auto;
         text-style: bold;
+        text-align: center;
     }
     """
 
@@ -216,7 +218,8 @@ class BlockWords(Static):
         top = max(0, (height - len(lines)) // 2)
         index = y - top
         line = lines[index][:width] if 0 <= index < len(lines) else ""
-        left = (width - len(line)) // 2
+        # centred (each line of letters is one width), unless the CSS puts the words on the left
+        left = (width - len(line)) // 2 if self.styles.text_align != "left" else 0
         rich_style = self.rich_style
         style = Style.from_color(rich_style.color, rich_style.bgcolor)
         if not blocks:
