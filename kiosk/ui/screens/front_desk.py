@@ -24,11 +24,11 @@ from rich.segment import Segment
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.geometry import Size
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -37,7 +37,13 @@ from kiosk.core.content import Content
 from kiosk.core.studio import Link
 from kiosk.core.typeahead import Place
 from kiosk.ui import messages
-from kiosk.ui.widgets.banner import BLOCK_MIN_ROWS, SHORT_SCREEN, BlockWords, block_lines, plain_lines
+from kiosk.ui.widgets.banner import (
+    BLOCK_MIN_ROWS,
+    SHORT_SCREEN,
+    BlockWords,
+    block_lines,
+    plain_lines,
+)
 from kiosk.ui.widgets.clock import WallClock
 from kiosk.ui.widgets.countdown import BigCountdown
 from kiosk.ui.widgets.qr import QRCode, code_size

@@ -1,4 +1,5 @@
-"""The check-in result: a big word (block letters where they fit) on a coloured band, the details in words, and a sound.
+"""The check-in result: a big word (block letters where they fit) on a coloured band, the
+details in words under it at a readable measure, and a sound.
 
 It goes back to the front desk by itself after the studio's result time; any key or click
 returns sooner. The key that closes it is typed nowhere else (the App routes keys through
@@ -94,7 +95,6 @@ class ResultScreen(IdleScreen):
         # On an 80x24 screen every row counts: plain capitals leave room for the prep card.
         small = event.size.height < SMALL_HEIGHT
         self.set_class(small, "-small")
-
 
     def idle_tick(self) -> None:
         left = max(0, math.ceil(self.idle_seconds - self.idle_for))

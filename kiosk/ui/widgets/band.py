@@ -7,9 +7,8 @@ capitals where it does not (no glyph a console font might lack).
 
 from __future__ import annotations
 
-from textual.widget import Widget
-
 from textual.geometry import Size
+from textual.widget import Widget
 
 from kiosk.core.checkin import Outcome
 from kiosk.ui.widgets.banner import BLOCK_MIN_ROWS, SHORT_SCREEN, BlockWords

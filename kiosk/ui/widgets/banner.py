@@ -136,7 +136,8 @@ class BlockWords(Static):
     A Static whose text is the words (what `render()` and the tests read); it draws them itself.
 
     With ``height: auto`` the widget takes the rows the largest letters need that are no taller
-    than ``rows_allowed()`` (``max_rows`` unless a subclass says otherwise); otherwise it draws the largest that fit the height it is given.
+    than ``rows_allowed()`` (``max_rows``, or a share of the screen, or a subclass's say);
+    otherwise it draws the largest that fit the height it is given.
     """
 
     DEFAULT_CSS = """
