@@ -55,8 +55,8 @@ def css_class(outcome: Outcome) -> str:
 
 
 class ResultBand(BlockWords):
-    """Full-width band: the outcome's word on its colour, in block letters a quarter of the
-    screen's height at most (``compact``: plain capitals on a short screen, to leave room)."""
+    """Full-width band: the outcome's word on its colour, in block letters two sevenths of
+    the screen's height at most (``compact``: plain capitals on a short screen, to leave room)."""
 
     def __init__(self, outcome: Outcome, id: str | None = None, compact: bool = False) -> None:
         classes = f"band {css_class(outcome)}"
@@ -67,7 +67,8 @@ class ResultBand(BlockWords):
     def rows_allowed(self, viewport: Size) -> int:
         if viewport.height < SHORT_SCREEN:
             return 1 if self.compact else BLOCK_MIN_ROWS
-        return max(BLOCK_MIN_ROWS, viewport.height // 4)
+        # two lines of letters two rows a pixel at 120x40 ("SEE YOUR / TRAINER")
+        return max(BLOCK_MIN_ROWS, viewport.height * 2 // 7)
 
 
 def ring(widget: Widget, outcome: Outcome) -> None:
