@@ -143,17 +143,15 @@ KEEP = "\u00a0"  # a space that never breaks a line: a postcode stays whole
 
 def address_lines(address: str, width: int) -> list[str]:
     """The address wrapped at its commas where it must wrap, never inside a postcode."""
+    parts = [p.strip() for p in POSTCODE.sub(rf"\1{KEEP}\2", address).split(",") if p.strip()]
+    parts = [f"{p}," for p in parts[:-1]] + parts[-1:]
     lines: list[str] = []
-    for part in (p.strip() for p in POSTCODE.sub(rf"\1{KEEP}\2", address).split(",")):
-        if not part:
+    for part in parts:
+        if lines and len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += " " + part
             continue
-        if lines and len(lines[-1]) + 2 + len(part) <= width:
-            lines[-1] += ", " + part
-            continue
-        if lines:
-            lines[-1] += ","
-        for word in part.split(" "):  # a part too long for a line: at its spaces
-            if lines and not lines[-1].endswith(",") and len(lines[-1]) + 1 + len(word) <= width:
+        for n, word in enumerate(part.split(" ")):  # a part too long for a line: at its spaces
+            if n and len(lines[-1]) + 1 + len(word) <= width:
                 lines[-1] += " " + word
             else:
                 lines.append(word)
