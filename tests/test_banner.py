@@ -9,7 +9,6 @@ import pytest
 
 from kiosk.ui.screens.front_desk import address_lines
 from kiosk.ui.widgets.banner import (
-    FONT_ROWS,
     GLYPHS,
     SCALES,
     block_lines,
@@ -17,6 +16,7 @@ from kiosk.ui.widgets.banner import (
     pixel_width,
     plain_lines,
 )
+from kiosk.ui.widgets.countdown import FONT_ROWS
 
 
 def test_every_letter_and_digit_has_a_glyph_of_five_even_rows() -> None:
