@@ -277,6 +277,8 @@ async def test_front_desk_codes_stay_whole_above_the_notices(
         screen.show_storage_problem("Storage full - see staff")
         await pilot.pause()
         check_layout(screen)  # every code whole and above the notices
+        note, problem = screen.query_one("#staff-note"), screen.query_one("#storage-problem")
+        assert not note.region.overlaps(problem.region), "one notice hides the other"
         assert len(shown_codes(screen)) == shown  # the notices cost no code at these sizes
         await codes_drawn(pilot, screen)
         found = decode(rasterise(composed_strips(screen), strict=False))

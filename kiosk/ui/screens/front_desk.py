@@ -390,10 +390,10 @@ class FrontDeskScreen(Screen[None]):
     def arrange_for(self, width: int, height: int) -> Arrangement:
         """The codes' arrangement, and whether the name is in block letters (``name_blocks``):
         only where that costs no code and no change of the codes' style."""
-        # both notices sit just above the hint line (docked there, over one another)
+        # the notices sit above the hint line, the staff note above the storage problem
         notices = 1 if self.storage_problem else 0
         if self.staff_note:
-            notices = max(notices, len(plain_lines(self.staff_note, width - 2)))
+            notices += len(plain_lines(self.staff_note, width - 2))
         style = self.studio.qr_style
         plain = arrange(width, height, self.links, style, notices=notices)
         masthead = masthead_rows(self.studio.name, width, height)
@@ -457,6 +457,7 @@ class FrontDeskScreen(Screen[None]):
         if str(line.content) != text:
             line.update(text)
             line.display = bool(text)
+            self._stack_notices()
             self.apply_arrangement()
 
     def show_staff_note(self, text: str) -> None:
@@ -465,7 +466,13 @@ class FrontDeskScreen(Screen[None]):
             note = self.query_one("#staff-note", Static)
             note.update(text)
             note.display = bool(text)
+            self._stack_notices()
             self.apply_arrangement()
+
+    def _stack_notices(self) -> None:
+        # both are docked over the hint line: the staff note goes above the storage problem
+        note = self.query_one("#staff-note")
+        note.styles.margin = (0, 0, 2 if self.storage_problem else 1, 0)
 
     # --- input ----------------------------------------------------------------------------
 
