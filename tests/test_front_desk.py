@@ -20,8 +20,9 @@ from kiosk.core.content import Content
 from kiosk.store import Store
 from kiosk.ui import messages
 from kiosk.ui.app import KioskApp
-from kiosk.ui.screens.front_desk import CAPTION_ROWS, HINT, FrontDeskScreen, arrange
+from kiosk.ui.screens.front_desk import CAPTION_ROWS, HINT, FrontDeskScreen, StudioName, arrange
 from kiosk.ui.widgets.clock import WallClock
+from kiosk.ui.widgets.countdown import BigCountdown
 from kiosk.ui.widgets.qr import QRCode
 from kiosk.ui.widgets.slides import SlideView
 
@@ -112,10 +113,21 @@ def check_layout(screen: FrontDeskScreen) -> None:
             assert info.contains_region(widget.region), f"#{widget.id} cut off: {widget.region}"
             needed = widget.get_content_height(info.size, screen.size, widget.region.width)
             assert needed <= widget.region.height, f"#{widget.id} needs {needed} rows"
-    studio, clock = screen.query_one("#studio-name"), screen.query_one(WallClock)
-    assert studio.region.y == clock.region.y == 0 and not studio.region.overlaps(clock.region)
+    studio, clock = screen.query_one(StudioName), screen.query_one(WallClock)
+    assert studio.region.y == 0 and not studio.region.overlaps(clock.region)
+    if studio.in_blocks:  # the name in block letters, whole, the clock's line under it
+        assert studio.region.height == len(studio.lines) and clock.region.y == studio.region.bottom
+        assert max(len(line) for line in studio.lines) <= studio.region.width
+    else:
+        assert clock.region.y == 0 and studio.region.width == len(studio.words)
     assert whole.contains_region(studio.region) and whole.contains_region(clock.region)
     assert clock.region.width == len(clock.text), "the clock is cut off"
+    # nothing drawn under the notices and the hint line (the main part ends above them)
+    bottom = min(
+        w.region.y for w in screen.query("#hint-bar, #staff-note, #storage-problem") if w.display
+    )
+    assert all(qr.region.bottom <= bottom for qr in codes), "a code runs under the notices"
+    assert screen.query_one("#main").region.bottom <= bottom
     hint = screen.query_one("#hint")
     assert hint.region.width == len(HINT) and whole.contains_region(hint.region)
     for name in ("#warmup", "#staff-hint"):
@@ -130,7 +142,9 @@ async def test_80x24_shows_the_studio_clock_hours_and_one_whole_code(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await settled(pilot, app)
         assert text_of(screen.query_one("#studio-name")) == "Fast Track EMS & Fitness"
-        assert text_of(screen.query_one(WallClock)) == "10:00:00  Monday 23 November"
+        # the time once: large where it fits (it does here), the wall clock then gives the date
+        assert screen.query_one(BigCountdown).lines and screen.big_clock.text == "10:00"
+        assert text_of(screen.query_one(WallClock)) == "Monday 23 November"
         assert text_of(screen.query_one("#hours")) == "Open now until 20:00"
         assert "1 The Cresent" in text_of(screen.query_one("#address"))
         assert text_of(screen.query_one(SlideView)).startswith("What is EMS?")
@@ -218,7 +232,7 @@ async def test_clock_ticks_by_itself_and_hours_follow(content: Content, clock: F
         # the real once-a-second timer redraws it (waited for, never for a fixed time)
         await wait_for(
             pilot,  # type: ignore[arg-type]
-            lambda: text_of(screen.query_one(WallClock)) == "10:00:01  Monday 23 November",
+            lambda: screen.query_one(WallClock).time_text == "10:00:01",
             "the clock's own timer to show 10:00:01",
         )
         clock.set(datetime(2026, 11, 23, 20, 0, 5, tzinfo=LONDON))
@@ -229,7 +243,8 @@ async def test_clock_ticks_by_itself_and_hours_follow(content: Content, clock: F
         screen.tick()
         await pilot.pause()
         assert text_of(screen.query_one("#hours")) == "Closed — opens Monday 07:00"
-        assert text_of(screen.query_one(WallClock)) == "14:00:00  Saturday 28 November"
+        assert text_of(screen.query_one(WallClock)) == "Saturday 28 November"
+        assert screen.big_clock.text == "14:00"
 
 
 async def test_letters_and_digits_start_check_in(
@@ -456,7 +471,7 @@ async def test_the_clock_sleeps_under_other_screens(content: Content, clock: Fak
         app.pop_screen()
         await pilot.pause()
         assert screen.awake
-        assert text_of(screen.query_one(WallClock)).startswith("10:01:05")
+        assert screen.query_one(WallClock).time_text == "10:01:05"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 60)])

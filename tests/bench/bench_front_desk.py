@@ -1,7 +1,8 @@
 """Front-desk benchmarks, each a ratio against a bare Textual app measured in the same run.
 
 - Cold start: from spawning the process to the first paint on a real pseudo-terminal (the moment
-  the studio name, or the bare app's text, arrives on the terminal), with kiosk/ byte-compiled
+  the wall clock's weekday, or the bare app's text, arrives on the terminal: the studio's name
+  may be drawn in block letters, which no text search finds), with kiosk/ byte-compiled
   as an install leaves it. Median of several runs,
   kiosk and bare app interleaved. Goal: at most 1.6x the bare app.
 - Idle CPU: user+system CPU seconds over 30 s of the front desk (clock ticking, slides turning)
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from ..terminal import ROOT, Terminal, kiosk_argv
@@ -48,6 +50,11 @@ Bare().run()
 """
 
 
+def first_paint() -> bytes:
+    """Text of the front desk's first frame: the weekday in the wall clock's date."""
+    return datetime.now().strftime("%A").encode()
+
+
 def start_kiosk(tmp: Path, n: int) -> Terminal:
     data = tmp / f"data{n}"
     data.mkdir()
@@ -70,7 +77,7 @@ def test_cold_start_to_first_paint() -> None:
         for n in range(RUNS + 1):
             k = start_kiosk(tmp, n)
             try:
-                k_time = k.wait_for(b"Fast Track EMS") - k.started
+                k_time = k.wait_for(first_paint()) - k.started
                 c_time = k.wait_for("▀".encode()) - k.started
             finally:
                 k.stop()
@@ -101,7 +108,7 @@ def test_idle_cpu_against_a_bare_app_with_a_clock() -> None:
     k = start_kiosk(tmp, 0)
     b = start_bare(clock=True)
     try:
-        k.wait_for(b"Fast Track EMS")
+        k.wait_for(first_paint())
         b.wait_for(b"bare app ready")
         time.sleep(2.0)  # let start-up work finish
         k0, b0 = k.cpu_seconds(), b.cpu_seconds()

@@ -43,6 +43,7 @@ from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView, result_seconds
 from kiosk.ui.screens.session import SessionKindScreen
 from kiosk.ui.widgets.band import Outcome, ResultBand, ring
+from kiosk.ui.widgets.banner import BlockWords
 
 if TYPE_CHECKING:
     from kiosk.core.bookings import BookingCheck
@@ -141,7 +142,7 @@ class LookupScreen(IdleScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="kiosk-form", id="lookup"):
-            yield Static("Check in", id="title", markup=False)
+            yield BlockWords("Check in", screen_share=7, id="title")
             yield Static(HELP, id="help", markup=False)
             # back in the box after a miss, the client mends what they typed: nothing selected
             yield DeskInput(

@@ -17,13 +17,17 @@ Warm-up button opens the warm-ups; F12, or five taps on the studio name, asks fo
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
@@ -35,6 +39,13 @@ from kiosk.core.content import Content
 from kiosk.core.studio import Link
 from kiosk.core.typeahead import Place
 from kiosk.ui import messages
+from kiosk.ui.widgets.banner import (
+    BLOCK_MIN_ROWS,
+    SHORT_SCREEN,
+    BlockWords,
+    block_lines,
+    plain_lines,
+)
 from kiosk.ui.widgets.clock import WallClock
 from kiosk.ui.widgets.countdown import BigCountdown
 from kiosk.ui.widgets.qr import QRCode, code_size
@@ -76,17 +87,38 @@ class Arrangement:
         return self.columns * self.rows
 
 
+def name_rows_allowed(height: int) -> int:
+    """The most rows the studio's name may take in block letters on a screen this tall."""
+    if height < SHORT_SCREEN:
+        return 1  # plain: an 80x24 screen needs its rows for the codes
+    return max(BLOCK_MIN_ROWS, height // 8)
+
+
+def masthead_rows(name: str, width: int, height: int) -> int:
+    """Rows above the main part: the name (in block letters where they fit) and the clock."""
+    blocks = block_lines(name, width - 2, name_rows_allowed(height))
+    return MASTHEAD_ROWS if blocks is None else len(blocks) + 1  # the clock under the name
+
+
 def arrange(
-    width: int, height: int, links: tuple[Link, ...], qr_style: str | tuple[str, ...]
+    width: int,
+    height: int,
+    links: tuple[Link, ...],
+    qr_style: str | tuple[str, ...],
+    *,
+    masthead: int = MASTHEAD_ROWS,
+    notices: int = 0,
 ) -> Arrangement:
-    """Show as many codes as fit (at most all of them); the rest take turns. ``qr_style``: the
-    styles to try, best first (core's qr_styles), or a configured style for a terminal with
-    every glyph."""
+    """Show as many codes as fit (at most all of them); the rest take turns.
+
+    ``qr_style``: the styles to try, best first (core's qr_styles), or a configured style for a
+    terminal with every glyph. ``masthead``: the rows the name and clock take; ``notices``: rows
+    of the notices shown above the hint line (a storage problem, the staff note)."""
     styles = qr_style if isinstance(qr_style, tuple) else qr_styles(qr_style, None)
     best = Arrangement(0, 0, False, styles[0], 0, 0)
     if not links:
         return best
-    main_height = height - 1 - MASTHEAD_ROWS  # the hint line and the masthead
+    main_height = height - 1 - masthead - notices  # the hint line, the masthead, the notices
     main_width = width - 2  # the screen's side padding
     # the full style falls back to half blocks (or, on a console without them, to the compact
     # code) when not even one full-size code fits
@@ -115,7 +147,71 @@ def arrange(
     return best
 
 
-class StudioName(Static):
+POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9][A-Z]{2})\b")
+KEEP = "\u00a0"  # a space that never breaks a line: a postcode stays whole
+
+
+def address_lines(address: str, width: int) -> list[str]:
+    """The address wrapped at its commas where it must wrap, never inside a postcode."""
+    parts = [p.strip() for p in POSTCODE.sub(rf"\1{KEEP}\2", address).split(",") if p.strip()]
+    parts = [f"{p}," for p in parts[:-1]] + parts[-1:]
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += " " + part
+            continue
+        for n, word in enumerate(part.split(" ")):  # a part too long for a line: at its spaces
+            if n and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+    return [line.replace(KEEP, " ")[:width] for line in lines]
+
+
+class Address(Static):
+    """The studio's address, wrapped at its commas (see address_lines)."""
+
+    def __init__(self, address: str, *, id: str | None = None) -> None:
+        super().__init__(address, markup=False, id=id)
+        self.address = address
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(address_lines(self.address, width)))
+
+    def render_line(self, y: int) -> Strip:
+        lines = address_lines(self.address, self.size.width)
+        line = lines[y] if y < len(lines) else ""
+        style = self.rich_style
+        return Strip([Segment(line, style)]).crop_extend(0, self.size.width, style)
+
+
+class DeskTime(BigCountdown):
+    """The time in big figures where the column has room; the wall clock then shows the date
+    alone, so the time is on the screen once."""
+
+    class Shown(Message):
+        def __init__(self, big: bool) -> None:
+            super().__init__()
+            self.big = big
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self.post_message(self.Shown(bool(self.lines)))
+
+
+class StudioName(BlockWords):
+    """The studio's name: block letters where the screen has the room, plain where it has not
+    (``blocks``, decided by the screen with the codes: the codes come first)."""
+
+    blocks = False
+
+    def rows_allowed(self, viewport: Size) -> int:
+        return name_rows_allowed(viewport.height) if self.blocks else 1
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        # plain, the name takes its own width and the clock sits beside it
+        return container.width if self.blocks else len(self.words)
+
     class Tapped(Message):
         """The studio name was tapped (part of the touch path to staff mode)."""
 
@@ -169,29 +265,31 @@ class FrontDeskScreen(Screen[None]):
         self.ticker: Timer | None = None
         self.awake = True  # false while another screen is on top and the ticker is paused
         self.staff_note = ""  # what the staff corner says (the App's desk notes)
-        self.storage_text = ""  # the storage problem line, when shown
+        self.storage_problem = ""  # what the storage line says
+        self.name_blocks = False  # the studio's name in block letters (arrange_for decides)
         self.used_at = clock.monotonic()  # last shown or touched: after hours it dims later
 
     def compose(self) -> ComposeResult:
         # the first arrangement is set here, so the first layout is already the right one
         size = self.app.size
-        height = self._rows_for_codes(size.width, size.height)
-        self.arrangement = arrange(size.width, height, self.links, self.qr_styles)
+        self.arrangement = self.arrange_for(size.width, size.height)
         self._place_codes(size.width)
         # The name and the clock, on one line above the rest: when the clock moves on each
         # second, Textual redraws the widgets beside it too, and up here there are few.
-        with Widget(id="masthead"):
-            yield StudioName(self.studio.name, id="studio-name", markup=False)
+        with Widget(id="masthead", classes="-blocks" if self.name_blocks else ""):
+            name = StudioName(self.studio.name, id="studio-name")
+            name.blocks = self.name_blocks
+            yield name
             yield WallClock(self.clock, id="clock")
         with Widget(id="main", classes="-stacked" if self.arrangement.stacked else ""):
             with Widget(id="info"):
                 yield Static(self.shown_hours, id="hours", markup=False)
                 if self.studio.address:
-                    yield Static(self.studio.address, id="address", markup=False)
+                    yield Address(self.studio.address, id="address")
                 yield Static(CONTENT_MARK, id="content-problem", markup=False)
                 yield SlideView(self.content.slides, id="slide")
                 # the time, large, where the column has room: readable across the studio
-                yield BigCountdown(small_text=False, id="big-clock")
+                yield DeskTime(small_text=False, id="big-clock")
             yield self.codes  # empty, at its size: the codes come after the first frame
         # the data directory cannot be written: said to whoever stands here (App.show_storage)
         yield Static("", id="storage-problem", markup=False)
@@ -337,16 +435,43 @@ class FrontDeskScreen(Screen[None]):
             if slot.display != want:
                 slot.display = want
 
+    def arrange_for(self, width: int, height: int) -> Arrangement:
+        """The codes' arrangement, and whether the name is in block letters (``name_blocks``):
+        only where that costs no code and no change of the codes' style."""
+        # the notices sit above the hint line, the staff note above the storage problem
+        notices = 1 if self.storage_problem else 0
+        if self.staff_note:
+            notices += len(plain_lines(self.staff_note, width - 2))
+        style = self.qr_styles
+        plain = arrange(width, height, self.links, style, notices=notices)
+        masthead = masthead_rows(self.studio.name, width, height)
+        self.name_blocks = False
+        if masthead > MASTHEAD_ROWS:
+            big = arrange(width, height, self.links, style, masthead=masthead, notices=notices)
+            n = len(self.links)
+            if min(big.shown, n) >= min(plain.shown, n) and big.qr_style == plain.qr_style:
+                self.name_blocks = True
+                return big
+        return plain
+
+    def on_desk_time_shown(self, event: DeskTime.Shown) -> None:
+        self.wall_clock.show_time(not event.big)
+
     def apply_arrangement(self) -> None:
-        height = self._rows_for_codes(self.size.width, self.size.height)
-        a = arrange(self.size.width, height, self.links, self.qr_styles)
+        width, height = self.size if self.size.area else self.app.size
+        a = self.arrange_for(width, height)
+        name = self.query_one(StudioName)
+        if name.blocks != self.name_blocks:
+            name.blocks = self.name_blocks
+            self.query_one("#masthead").set_class(self.name_blocks, "-blocks")
+            name.refresh(layout=True)
         if a == self.arrangement:
             return
         self.arrangement = a
         self.query_one("#main").set_class(a.stacked, "-stacked")
         for qr in self.slots:
             qr.set_style(a.qr_style, CAPTION_ROWS[a.qr_style])
-        self._place_codes(self.size.width)
+        self._place_codes(width)
         self._centre_codes()
 
     def _centre_codes(self) -> None:
@@ -376,11 +501,13 @@ class FrontDeskScreen(Screen[None]):
     def show_storage_problem(self, text: str) -> None:
         """Say that check-ins may not be saved ("Storage full - see staff"); "" hides it."""
         line = self.query_one("#storage-problem", Static)
+        self.storage_problem = text
         if str(line.content) != text:
             line.update(text)
             line.display = bool(text)
-            self.storage_text = text
-            self._notes_moved()
+            self._stack_notices()
+            self.apply_arrangement()
+            self.show_codes()  # fewer may fit now
 
     def show_staff_note(self, text: str) -> None:
         self.staff_note = text
@@ -388,18 +515,14 @@ class FrontDeskScreen(Screen[None]):
             note = self.query_one("#staff-note", Static)
             note.update(text)
             note.display = bool(text)
-            self._notes_moved()
-
-    def _rows_for_codes(self, width: int, height: int) -> int:
-        """The screen's rows less the notes docked at its foot: a code that ran under them
-        (a compact one fills a 120x33 console) would lose a row and not scan."""
-        notes = (self.staff_note, self.storage_text)
-        return height - sum(math.ceil(len(t) / max(1, width - 2)) for t in notes if t)
-
-    def _notes_moved(self) -> None:
-        if self._ticking:
+            self._stack_notices()
             self.apply_arrangement()
-            self.show_codes()
+            self.show_codes()  # fewer may fit now
+
+    def _stack_notices(self) -> None:
+        # both are docked over the hint line: the staff note goes above the storage problem
+        note = self.query_one("#staff-note")
+        note.styles.margin = (0, 0, 2 if self.storage_problem else 1, 0)
 
     # --- input ----------------------------------------------------------------------------
 

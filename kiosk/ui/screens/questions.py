@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,6 +21,23 @@ from textual.widgets import Button, Input, Static
 from kiosk.core.clock import Clock
 from kiosk.core.typeahead import Place
 from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.widgets.band import SHORT_SCREEN
+from kiosk.ui.widgets.banner import block_lines
+
+PLAIN_ANSWERS = {"yes": "YES  (Y)", "no": "NO  (N)"}
+ANSWER_KEYS = {"yes": "Y", "no": "N"}
+FORM_WIDTH = 72  # the form at its widest, centred: a readable measure for the question
+BUTTON_MARGIN = 2  # columns between the two answers
+
+
+def answer_label(answer: str, width: int, height: int) -> str:
+    """The answer in block letters with its key under them, or plain when they do not fit."""
+    if height < SHORT_SCREEN:
+        return PLAIN_ANSWERS[answer]
+    blocks = block_lines(answer.upper(), width - 2, height // 4)
+    if blocks is None:
+        return PLAIN_ANSWERS[answer]
+    return "\n".join((*blocks, "", f"({ANSWER_KEYS[answer]})"))
 
 
 class QuestionsScreen(IdleScreen):
@@ -75,6 +92,16 @@ class QuestionsScreen(IdleScreen):
 
     def on_mount(self) -> None:
         self._show()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the answers in block letters where they fit: read from 2 metres, tapped with a hand
+        width, height = event.size
+        button = (min(width, FORM_WIDTH) - 4 - BUTTON_MARGIN) // 2  # the form's padding
+        for answer in ("yes", "no"):
+            label = answer_label(answer, button, height)
+            widget = self.query_one(f"#{answer}", Button)
+            widget.label = label
+            widget.styles.height = max(5, label.count("\n") + 3)
 
     @property
     def asking_more(self) -> bool:

@@ -1,4 +1,5 @@
-"""The check-in result: a big word on a coloured band, the details in words, and a sound.
+"""The check-in result: a big word (block letters where they fit) on a coloured band, the
+details in words under it at a readable measure, and a sound.
 
 It goes back to the front desk by itself after the studio's result time; any key or click
 returns sooner. The key that closes it is typed nowhere else (the App routes keys through
@@ -23,10 +24,10 @@ from kiosk.core.studio import Studio
 from kiosk.core.typeahead import Place
 from kiosk.ui import messages
 from kiosk.ui.screens.idle import IdleScreen
-from kiosk.ui.widgets.band import Outcome, ResultBand, ring
+from kiosk.ui.widgets.band import SHORT_SCREEN, Outcome, ResultBand, ring
 
 DEFAULT_RESULT_SECONDS = 20
-SMALL_HEIGHT = 30
+SMALL_HEIGHT = SHORT_SCREEN
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class ResultScreen(IdleScreen):
 
     def compose(self) -> ComposeResult:
         view = self.view
-        yield ResultBand(view.outcome, id="band")
+        # plain capitals on a short screen when the prep card needs the rows
+        yield ResultBand(view.outcome, id="band", compact=bool(view.prep))
         with VerticalScroll(id="details"):
             if view.greeting:
                 yield Static(view.greeting, markup=False, id="greeting")
@@ -90,8 +92,9 @@ class ResultScreen(IdleScreen):
         self.idle_tick()
 
     def on_resize(self, event: events.Resize) -> None:
-        # On an 80x24 screen every row counts: a slimmer band leaves room for the prep card.
-        self.set_class(event.size.height < SMALL_HEIGHT, "-small")
+        # On an 80x24 screen every row counts: plain capitals leave room for the prep card.
+        small = event.size.height < SMALL_HEIGHT
+        self.set_class(small, "-small")
 
     def idle_tick(self) -> None:
         left = max(0, math.ceil(self.idle_seconds - self.idle_for))

@@ -1,21 +1,32 @@
 """The coloured band with one big word that says how a check-in went, and its sound.
 
 Colours are the 16 ANSI ones, so the band reads the same on the Pi's Linux console; the word is
-plain capitals (no glyph a console font might lack).
+in block letters drawn with the full block where it fits (kiosk/ui/widgets/banner.py), plain
+capitals where it does not (no glyph a console font might lack).
 """
 
 from __future__ import annotations
 
+from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Static
 
 from kiosk.core.checkin import Outcome
+from kiosk.ui.widgets.banner import BLOCK_MIN_ROWS, SHORT_SCREEN, BlockWords
 
-__all__ = ["BELLS", "BELL_GAP", "HEADLINES", "Outcome", "ResultBand", "css_class", "ring"]
+__all__ = [
+    "BELLS",
+    "BELL_GAP",
+    "HEADLINES",
+    "SHORT_SCREEN",
+    "Outcome",
+    "ResultBand",
+    "css_class",
+    "ring",
+]
 
 HEADLINES = {
     Outcome.CHECKED_IN: "CHECKED IN",
-    Outcome.ALREADY_TODAY: "ALREADY CHECKED IN TODAY",
+    Outcome.ALREADY_TODAY: "ALREADY IN",
     Outcome.NOT_FOUND: "NOT FOUND",
     Outcome.PACK_USED_UP: "PACK USED UP",
     Outcome.PACK_EXPIRED: "PACK EXPIRED",
@@ -43,13 +54,21 @@ def css_class(outcome: Outcome) -> str:
     return outcome.value.replace("_", "-")
 
 
-class ResultBand(Static):
-    """Full-width band: the outcome's word on its colour."""
+class ResultBand(BlockWords):
+    """Full-width band: the outcome's word on its colour, in block letters two sevenths of
+    the screen's height at most (``compact``: plain capitals on a short screen, to leave room)."""
 
-    def __init__(self, outcome: Outcome, id: str | None = None) -> None:
+    def __init__(self, outcome: Outcome, id: str | None = None, compact: bool = False) -> None:
         classes = f"band {css_class(outcome)}"
-        super().__init__(HEADLINES[outcome], markup=False, id=id, classes=classes)
+        super().__init__(HEADLINES[outcome], max_rows=BLOCK_MIN_ROWS, id=id, classes=classes)
+        self.compact = compact
         self.outcome = outcome
+
+    def rows_allowed(self, viewport: Size) -> int:
+        if viewport.height < SHORT_SCREEN:
+            return 1 if self.compact else BLOCK_MIN_ROWS
+        # two lines of letters two rows a pixel at 120x40 ("SEE YOUR / TRAINER")
+        return max(BLOCK_MIN_ROWS, viewport.height * 2 // 7)
 
 
 def ring(widget: Widget, outcome: Outcome) -> None:

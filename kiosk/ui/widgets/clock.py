@@ -31,15 +31,26 @@ class WallClock(Widget):
         super().__init__(id=id)
         self.clock = clock
         self.time_text, self.date_text = clock_text(clock.now())
+        self.time_shown = True  # false while the time is shown large elsewhere: the date alone
         self._strip: Strip | None = None  # the drawn line, until the text, size or colour changes
 
     @property
     def text(self) -> str:
-        return f"{self.time_text}{GAP}{self.date_text}"
+        return f"{self.time_text}{GAP}{self.date_text}" if self.time_shown else self.date_text
+
+    def show_time(self, shown: bool) -> None:
+        """Show the time beside the date, or the date alone (the time is shown once)."""
+        if shown != self.time_shown:
+            self.time_shown = shown
+            self._strip = None
+            self.refresh(layout=True)
 
     def tick(self, now: datetime | None = None) -> None:
         time_text, date_text = clock_text(self.clock.now() if now is None else now)
         if (time_text, date_text) == (self.time_text, self.date_text):
+            return
+        if not self.time_shown and date_text == self.date_text:
+            self.time_text = time_text  # not on screen: nothing to redraw
             return
         # only the width of the date can change the layout (once a day)
         layout = len(date_text) != len(self.date_text)
@@ -49,6 +60,8 @@ class WallClock(Widget):
 
     def render(self) -> Content:
         """The text as Content (what a test reads); the screen draws it with render_line."""
+        if not self.time_shown:
+            return Content(self.date_text)
         return Content.assemble((self.time_text, "bold"), GAP, self.date_text)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -75,5 +88,7 @@ class WallClock(Widget):
             Segment(self.time_text, base + Style(bold=True)),
             Segment(GAP + self.date_text, base),
         ]
+        if not self.time_shown:
+            segments = [Segment(self.date_text, base)]
         self._strip = Strip(segments).crop_extend(0, self.size.width, base)
         return self._strip
