@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.core.fields import Fields, Problem, read_toml
+from kiosk.core.theme import StudioTheme, load_theme
 
 STUDIO_FILE = "studio.toml"
 SLIDES_FILE = "slides.toml"
@@ -78,6 +79,11 @@ class OpeningHours:
                 name = "tomorrow" if ahead == 1 else WEEKDAYS[day].capitalize()
                 return f"Closed — opens {name} {Period.clock_text(self.days[day][0].opens)}"
         return ""  # unreachable: known means some day has a period
+
+    def is_open(self, now: datetime) -> bool:
+        """Open at ``now``: the front desk shows "Open now" in its own colour."""
+        minute = now.hour * 60 + now.minute
+        return any(p.opens <= minute < p.closes for p in self.days[now.weekday()])
 
     def day_text(self, weekday: int) -> str:
         periods = self.days[weekday]
@@ -157,6 +163,7 @@ class Studio:
     staff: StaffPolicy = StaffPolicy()
     check_in_warmup: str | None = None  # programme id offered after an EMS check-in
     bookings: BookingPolicy = BookingPolicy()
+    theme: StudioTheme = StudioTheme()  # noqa: RUF009 (frozen) [theme]: kiosk/core/theme.py
 
 
 @dataclass(frozen=True)
@@ -192,6 +199,7 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
     staff = _load_staff(f.sub("staff")) if "staff" in data else StaffPolicy()
     warmup = f.text("check_in_warmup", "", allow_empty=True).strip() or None
     bookings = _load_bookings(f.sub("bookings")) if "bookings" in data else BookingPolicy()
+    theme = load_theme(f.sub("theme")) if "theme" in data else StudioTheme()
     _unknown(f)
     return Studio(
         name=name,
@@ -205,6 +213,7 @@ def load_studio(directory: Path, problems: list[Problem]) -> Studio:
         staff=staff,
         check_in_warmup=warmup,
         bookings=bookings,
+        theme=theme,
     )
 
 

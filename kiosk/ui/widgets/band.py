@@ -1,7 +1,7 @@
 """The coloured band with one big word that says how a check-in went, and its sound.
 
-Colours are the 16 ANSI ones, so the band reads the same on the Pi's Linux console; the word is
-plain capitals (no glyph a console font might lack).
+Each outcome has its own word and its own colour from the studio's theme (band.tcss), so the
+meaning never rests on colour alone; the word is plain capitals (no glyph a console font lacks).
 """
 
 from __future__ import annotations
