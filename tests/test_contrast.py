@@ -22,7 +22,7 @@ from rich.style import Style
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from kiosk.cli import main
 from kiosk.core.checkin import Outcome
@@ -285,3 +285,26 @@ def test_kiosk_check_reports_a_low_contrast_brand(
     shipped: list[Problem] = []
     load_studio(CONTENT_DIR, shipped)
     assert shipped == []  # the control: the shipped colours pass
+
+
+async def test_open_and_closed_differ_in_words_and_colour(content: Content, store: Store) -> None:
+    seen: dict[str, tuple[str, Color | None]] = {}
+    for when in (MONDAY_OPEN, SUNDAY_CLOSED):
+        app = kiosk(content, store, when)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            hours = app.screen.query_one("#hours", Static)
+            text = str(hours.render())
+            seen[text.split()[0]] = (text, hours.rich_style.color)
+    assert set(seen) == {"Open", "Closed"}, seen
+    assert seen["Open"][1] != seen["Closed"][1]
+
+
+async def test_the_owners_brand_reaches_the_screens(content: Content, store: Store) -> None:
+    studio = replace(content.studio, theme=StudioTheme(brand="#005a9c"))
+    app = KioskApp(replace(content, studio=studio), store, FakeClock(MONDAY_OPEN))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await settle(pilot, LookupScreen, "the look-up")
+        title = app.screen.query_one("#title", Static)
+        assert title.styles.background.hex.lower() == "#005a9c"
