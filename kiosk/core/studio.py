@@ -19,6 +19,7 @@ from kiosk.core.after_hours import AfterHoursPolicy, load_after_hours
 from kiosk.core.fallbacks import Sources
 from kiosk.core.fields import Fields, Problem
 from kiosk.core.hours_text import NotHours, read_day
+from kiosk.core.theme import StudioTheme, load_theme
 
 STUDIO_FILE = "studio.toml"
 SLIDES_FILE = "slides.toml"
@@ -80,6 +81,11 @@ class OpeningHours:
                 name = "tomorrow" if ahead == 1 else WEEKDAYS[day].capitalize()
                 return f"Closed — opens {name} {Period.clock_text(self.days[day][0].opens)}"
         return ""  # unreachable: known means some day has a period
+
+    def is_open(self, now: datetime) -> bool:
+        """Open at ``now``: the front desk shows "Open now" in its own colour."""
+        minute = now.hour * 60 + now.minute
+        return any(p.opens <= minute < p.closes for p in self.days[now.weekday()])
 
     def day_text(self, weekday: int) -> str:
         periods = self.days[weekday]
@@ -161,6 +167,7 @@ class Studio:
     bookings: BookingPolicy = BookingPolicy()
     # the calm screen after hours (core/after_hours.py)
     after_hours: AfterHoursPolicy = field(default_factory=AfterHoursPolicy)
+    theme: StudioTheme = StudioTheme()  # noqa: RUF009 (frozen) [theme]: kiosk/core/theme.py
 
 
 @dataclass(frozen=True)
@@ -203,6 +210,7 @@ def _studio_from(data: dict[str, Any] | None, problems: list[Problem]) -> Studio
     calm = AfterHoursPolicy()
     if AFTER_HOURS in data:
         calm = load_after_hours(f.sub(AFTER_HOURS))
+    theme = load_theme(f.sub("theme")) if "theme" in data else StudioTheme()
     _unknown(f)
     return Studio(
         name=name,
@@ -217,6 +225,7 @@ def _studio_from(data: dict[str, Any] | None, problems: list[Problem]) -> Studio
         check_in_warmup=warmup,
         bookings=bookings,
         after_hours=calm,
+        theme=theme,
     )
 
 

@@ -26,6 +26,7 @@ from kiosk.ui.console_blank import ConsoleBlanking
 from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, pin_missing, read_notes
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
+from kiosk.ui.theme import textual_theme
 from kiosk.ui.watchdog import Notifier
 
 if TYPE_CHECKING:  # the store loads after the first paint (see StoreOpener)
@@ -79,6 +80,9 @@ class KioskApp(LockedDownApp):
         # the console font's characters (kiosk/console.py); None: a terminal with every glyph
         self.font = font
         self.clock = clock
+        # the studio's colours ([theme] in studio.toml), which every .tcss names by role
+        self.register_theme(textual_theme(content.studio.theme))
+        self.theme = "studio"
         self.warnings = list(warnings)  # start-up warnings for staff (e.g. a restored file)
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)

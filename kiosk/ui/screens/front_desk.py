@@ -283,7 +283,7 @@ class FrontDeskScreen(Screen[None]):
             yield WallClock(self.clock, id="clock")
         with Widget(id="main", classes="-stacked" if self.arrangement.stacked else ""):
             with Widget(id="info"):
-                yield Static(self.shown_hours, id="hours", markup=False)
+                yield Static(self.shown_hours, id="hours", markup=False, classes=self.hours_class())
                 if self.studio.address:
                     yield Address(self.studio.address, id="address")
                 yield Static(CONTENT_MARK, id="content-problem", markup=False)
@@ -377,6 +377,10 @@ class FrontDeskScreen(Screen[None]):
     def hours_text(self) -> str:
         return self.studio.hours.status(self.clock.now())
 
+    def hours_class(self) -> str:
+        """Open and closed differ in colour as well as in words (front_desk.tcss)."""
+        return "-open" if self.studio.hours.is_open(self.clock.now()) else ""
+
     def step(self, seconds: float) -> int:
         return int((self.clock.monotonic() - self.started) // seconds)
 
@@ -401,6 +405,7 @@ class FrontDeskScreen(Screen[None]):
             if text != self.shown_hours:
                 self.shown_hours = text
                 self.hours.update(text)
+                self.hours.set_class(self.studio.hours.is_open(now), "-open")
             self.dim_after_hours()
         step = self.step(self.studio.slide_seconds)
         if step != self._slide_step:  # the codes take turns on every other slide

@@ -1,8 +1,9 @@
 """The coloured band with one big word that says how a check-in went, and its sound.
 
-Colours are the 16 ANSI ones, so the band reads the same on the Pi's Linux console; the word is
-in block letters drawn with the full block where it fits (kiosk/ui/widgets/banner.py), plain
-capitals where it does not (no glyph a console font might lack).
+Each outcome has its own word and its own colour from the studio's theme (band.tcss), so the
+meaning never rests on colour alone. The word is in block letters drawn with the full block where
+it fits (kiosk/ui/widgets/banner.py), plain capitals where it does not (no glyph a console font
+might lack).
 """
 
 from __future__ import annotations
