@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kiosk.core import registration
 from kiosk.core.checkin import Outcome, decide_check_in
 from kiosk.core.members import Member, Pack, PackKind, Screening, Visit, VisitFlag
 from kiosk.core.registration import CODE_ALPHABET
@@ -59,9 +60,17 @@ def test_save_member_replaces_by_code_and_delete_removes(data_dir: Path) -> None
         assert store.members() == [sarah(email="s@example.com")]
 
 
-def test_new_member_codes_are_unambiguous_and_unique(store: Store) -> None:
-    codes = {store.new_member_code() for _ in range(500)}
-    assert len(codes) == 500
+def test_new_member_codes_are_unambiguous_and_never_taken(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_member(Member("FT-2C3D4E", "Ann", "Lee", "+447700900122"))
+    # the first draw is Ann's code (random draws would meet it once in 387 million): drawn again
+    first = sum(CODE_ALPHABET.index(c) * len(CODE_ALPHABET) ** i for i, c in enumerate("2C3D4E"))
+    draws = iter([first, 0])
+    monkeypatch.setattr(registration.secrets, "randbelow", lambda n: next(draws))
+    assert store.new_member_code() == "FT-222222"
+    monkeypatch.undo()
+    codes = [store.new_member_code() for _ in range(500)]
     for code in codes:
         assert code.startswith("FT-") and len(code) == 9
         assert set(code[3:]) <= set(CODE_ALPHABET)

@@ -95,7 +95,7 @@ async def test_the_attacker_at_the_screen_learns_almost_nothing(
     picked = 0
     app = KioskApp(content, store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(25):
+        for _ in range(12):
             query, secret = rng.choice(EVERY_FORM)(rng)
             clock.advance(3)
             await pilot.press(*query, "enter")
@@ -113,7 +113,8 @@ async def test_the_attacker_at_the_screen_learns_almost_nothing(
                 picked += 1
             await pilot.press("escape")
             await wait_for(pilot, lambda: on_top(app, FrontDeskScreen), "the desk")
-    assert len(revealed) + picked <= 5  # 25 queries (the goal is 20 for 100)
+    assert len(revealed) + picked <= 3  # 12 queries (the goal is 20 for 100; the core's own
+    # test, tests/test_lookup_privacy.py, runs 100 and 1,000)
 
 
 async def test_backspace_in_the_empty_digits_goes_back_to_the_name(
