@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import registration
 from kiosk.core.checkin import Outcome, decide_check_in
 from kiosk.core.members import Member, Pack, PackKind, Screening, Visit, VisitFlag
 from kiosk.core.registration import CODE_ALPHABET
@@ -67,7 +67,7 @@ def test_new_member_codes_are_unambiguous_and_never_taken(
     # the first draw is Ann's code (random draws would meet it once in 387 million): drawn again
     first = sum(CODE_ALPHABET.index(c) * len(CODE_ALPHABET) ** i for i, c in enumerate("2C3D4E"))
     draws = iter([first, 0])
-    monkeypatch.setattr(registration.secrets, "randbelow", lambda n: next(draws))
+    monkeypatch.setattr(secrets, "randbelow", lambda n: next(draws))  # the draw registration uses
     assert store.new_member_code() == "FT-222222"
     monkeypatch.undo()
     codes = [store.new_member_code() for _ in range(500)]
