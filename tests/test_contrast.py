@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from rich.color import Color, ColorSystem
 from rich.style import Style
 from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -41,6 +43,7 @@ from kiosk.core.theme import (
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.checkin import LookupScreen
+from kiosk.ui.screens.leave_form import LeaveFormScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.register import RegisterScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView
@@ -50,6 +53,7 @@ from kiosk.ui.screens.warmup_safety import SafetyScreen
 
 from .conftest import CONTENT_DIR, LONDON
 from .screen import composed_strips
+from .test_ui_after_hours import dimmed
 from .ui_checkin_helpers import add_members
 from .waiting import on_top, wait_for
 
@@ -98,17 +102,25 @@ def console_colour(colour: Color | None, foreground: bool, bold: bool) -> str:
     return hex_colour(*LINUX[number])
 
 
-def cells(app: KioskApp, name: str, console: bool = False) -> Iterator[Cell]:
+def cells(
+    app: KioskApp, name: str, console: bool = False, within: Region | None = None
+) -> Iterator[Cell]:
+    """Each drawn cell, or only those `within` a region: a modal's box, whose dimmed screen
+    underneath is inactive (WCAG 1.4.3 sets no contrast for inactive, incidental text)."""
     for row, strip in enumerate(composed_strips(app.screen)):
         line = strip.text
+        x = 0
         for segment in strip:
             style: Style = segment.style or Style()
             fg, bg = style.color, style.bgcolor
             if style.reverse:
                 fg, bg = bg, fg
             for glyph in segment.text:
+                x += cell_len(glyph)
                 if glyph.isspace():
                     continue  # only background: nothing to read
+                if within is not None and not within.contains(x - 1, row):
+                    continue
                 if console:
                     bold = bool(style.bold)
                     pair = console_colour(fg, True, bold), console_colour(bg, False, False)
@@ -125,10 +137,10 @@ class Seen:
         self.pairs: dict[tuple[str, str, bool], str] = {}
         self.console: dict[tuple[str, str, bool], str] = {}
 
-    def look(self, app: KioskApp, name: str) -> None:
-        for cell in cells(app, name):
+    def look(self, app: KioskApp, name: str, within: Region | None = None) -> None:
+        for cell in cells(app, name, within=within):
             self.pairs.setdefault((cell.fg, cell.bg, cell.large), cell.where)
-        for cell in cells(app, name, console=True):
+        for cell in cells(app, name, console=True, within=within):
             self.console.setdefault((cell.fg, cell.bg, cell.large), cell.where)
 
     @staticmethod
@@ -169,6 +181,12 @@ async def look_at_client_screens(content: Content, store: Store) -> Seen:
             await wait_for(pilot, lambda: codes_drawn(pilot.app), "the QR codes")
             await pilot.pause()
             seen.look(desk, name)
+            if when == SUNDAY_CLOSED:
+                assert isinstance(desk.clock, FakeClock)
+                await dimmed(pilot, desk, desk.clock)
+                await wait_for(pilot, lambda: codes_drawn(pilot.app), "the calm screen's codes")
+                await pilot.pause()
+                seen.look(desk, "after hours")
     app = kiosk(content, store, MONDAY_OPEN)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"zzz")
@@ -198,6 +216,14 @@ async def look_at_client_screens(content: Content, store: Store) -> Seen:
         await pilot.press("tab")
         await pilot.pause()
         seen.look(app, "registration, typed")
+        await pilot.press("escape")
+        await settle(pilot, LeaveFormScreen, "the question before leaving")
+        box = app.screen.query_one("#leave-box").region
+        seen.look(app, "leave the form?", within=box)
+        app.push_screen(LeaveFormScreen(app.clock, idle=True))
+        await wait_for(pilot, lambda: app.screen.has_class("-idle"), "are you still there?")
+        await pilot.pause()
+        seen.look(app, "are you still there?", within=box)
         app.back_to_front_desk()
         open_warmups(app)
         await settle(pilot, WarmupMenuScreen, "the warm-up menu")
