@@ -31,6 +31,8 @@ from kiosk.core.checkin import Outcome
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import Content
 from kiosk.core.fields import Fields, Problem
+from kiosk.core.members import PackKind
+from kiosk.core.pin import FIRST_LOCK, MAX_TRIES
 from kiosk.core.studio import load_studio
 from kiosk.core.theme import (
     LARGE_RATIO,
@@ -41,18 +43,30 @@ from kiosk.core.theme import (
     load_theme,
 )
 from kiosk.store import Store
+from kiosk.store.pin import set_pin
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.checkin import LookupScreen
 from kiosk.ui.screens.leave_form import LeaveFormScreen
 from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.register import RegisterScreen
 from kiosk.ui.screens.result import ResultScreen, ResultView
+from kiosk.ui.screens.staff import ConfirmScreen, StaffHome
+from kiosk.ui.screens.staff_bookings import BookingsScreen
+from kiosk.ui.screens.staff_files import FolderScreen
+from kiosk.ui.screens.staff_insights import InsightsScreen
+from kiosk.ui.screens.staff_members import FindMemberScreen, MemberFormScreen, MemberScreen
+from kiosk.ui.screens.staff_pin import PinScreen
+from kiosk.ui.screens.staff_retention import RetentionScreen
+from kiosk.ui.screens.staff_visits import TodayScreen
 from kiosk.ui.screens.warmup import WarmupScreen
 from kiosk.ui.screens.warmup_menu import WarmupMenuScreen, open_warmups
 from kiosk.ui.screens.warmup_safety import SafetyScreen
 
+from . import staff_helpers as staff
 from .conftest import CONTENT_DIR, LONDON
 from .screen import composed_strips
+from .test_staff_bookings import UNMATCHED, booking, put_calendar
+from .test_staff_safety import kiosk_check_in
 from .test_ui_after_hours import dimmed
 from .ui_checkin_helpers import add_members
 from .waiting import on_top, wait_for
@@ -107,6 +121,8 @@ def cells(
 ) -> Iterator[Cell]:
     """Each drawn cell, or only those `within` a region: a modal's box, whose dimmed screen
     underneath is inactive (WCAG 1.4.3 sets no contrast for inactive, incidental text)."""
+    # a box or button switched off (the PIN box while locked out) is inactive too
+    inactive = [w.region for w in app.screen.query("*") if w.disabled and w.can_focus]
     for row, strip in enumerate(composed_strips(app.screen)):
         line = strip.text
         x = 0
@@ -120,6 +136,8 @@ def cells(
                 if glyph.isspace():
                     continue  # only background: nothing to read
                 if within is not None and not within.contains(x - 1, row):
+                    continue
+                if any(region.contains(x - 1, row) for region in inactive):
                     continue
                 if console:
                     bold = bool(style.bold)
@@ -334,3 +352,94 @@ async def test_the_owners_brand_reaches_the_screens(content: Content, store: Sto
         await settle(pilot, LookupScreen, "the look-up")
         title = app.screen.query_one("#title", Static)
         assert title.styles.background.hex.lower() == "#005a9c"
+
+
+async def back_home(pilot: Pilot[int]) -> None:
+    """Esc, screen by screen, back to staff mode's home menu."""
+    for _ in range(3):
+        if on_top(pilot.app, StaffHome):
+            return
+        await pilot.press("escape")
+        await pilot.pause()
+    await settle(pilot, StaffHome, "staff mode's home")
+
+
+async def open_staff_screen(pilot: Pilot[int], key: str, kind: type[Screen[Any]]) -> None:
+    await pilot.press(key)
+    await settle(pilot, kind, kind.__name__)
+    await staff.settle(pilot)  # its slow work (the insights' worker) done and shown
+
+
+async def look_at_staff_screens(content: Content, store: Store, clock: FakeClock) -> Seen:
+    seen = Seen()
+    set_pin(store.directory, staff.PIN)
+    staff.add_members(store)
+    kiosk_check_in(store, staff.SARAH.code, PackKind.EMS, clock)
+    clock.advance(60)
+    kiosk_check_in(store, staff.TOM.code, PackKind.EMS, clock)  # refused: see your trainer
+    tom = booking("tom@example.com", clock.now(), staff.TOM.code, summary="EMS - Tom")
+    put_calendar(store.directory, UNMATCHED, tom, now=clock.now())
+    warning = "studio.toml: hours.wednesday: not a time range (like 7-20): using the default"
+    app = KioskApp(content, store, clock, warnings=[warning])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f12")
+        await settle(pilot, PinScreen, "the PIN")
+        seen.look(app, "PIN")
+        await staff.type_pin(pilot, "1111")
+        seen.look(app, "PIN, wrong")
+        for _ in range(MAX_TRIES - 1):
+            await staff.type_pin(pilot, "1111")
+        assert app.screen.query_one("#pin", Input).disabled
+        seen.look(app, "PIN, locked out")
+        clock.advance(FIRST_LOCK.total_seconds())
+        await wait_for(pilot, lambda: not app.screen.query_one("#pin").disabled, "the lock")
+        await staff.type_pin(pilot, staff.PIN)
+        await settle(pilot, StaffHome, "staff mode")
+        seen.look(app, "staff home, a warning and the lock-out")
+        await open_staff_screen(pilot, "1", TodayScreen)
+        seen.look(app, "today's visits")
+        await pilot.press("down")  # the flagged one
+        await pilot.pause()
+        seen.look(app, "today's visits, flagged")
+        await pilot.press("m")
+        await settle(pilot, MemberScreen, "a member's detail")
+        await staff.settle(pilot)
+        seen.look(app, "a member's detail")
+        await back_home(pilot)
+        await open_staff_screen(pilot, "2", FindMemberScreen)
+        await pilot.press(*"Kent")
+        await staff.settle(pilot)
+        seen.look(app, "members")
+        await back_home(pilot)
+        await open_staff_screen(pilot, "3", MemberFormScreen)
+        form = app.screen
+        assert isinstance(form, MemberFormScreen)
+        form.problem("phone", "Not a mobile number: like 07700 900123.")
+        form.say("Please fix what is marked above.", problem=True)
+        await pilot.pause()
+        seen.look(app, "a new member, a problem")
+        await back_home(pilot)
+        for key, kind in (("8", BookingsScreen), ("i", InsightsScreen), ("9", RetentionScreen)):
+            await open_staff_screen(pilot, key, kind)
+            seen.look(app, kind.__name__)
+            await back_home(pilot)
+        await open_staff_screen(pilot, "4", FolderScreen)
+        app.screen.query_one("#folder", Input).value = "/no/such/folder"
+        await pilot.press("enter")
+        await pilot.pause()
+        seen.look(app, "the folder for files, a problem")
+        await back_home(pilot)
+        await open_staff_screen(pilot, "7", ConfirmScreen)
+        seen.look(app, "please confirm")
+    return seen
+
+
+async def test_every_pair_on_the_staff_screens_reaches_wcag_aa(
+    content: Content, store: Store, clock: FakeClock
+) -> None:
+    seen = await look_at_staff_screens(content, store, clock)
+    assert len(seen.pairs) >= 8, seen.pairs
+    failed = Seen.failures(seen.pairs)
+    assert not failed, "\n".join(failed)
+    failed = Seen.failures(seen.console)
+    assert not failed, "\n".join(failed)
