@@ -131,6 +131,10 @@ def cells(
             fg, bg = style.color, style.bgcolor
             if style.reverse:
                 fg, bg = bg, fg
+            if console:
+                pair = console_colour(fg, True, bool(style.bold)), console_colour(bg, False, False)
+            else:
+                pair = truecolour(app, fg, True), truecolour(app, bg, False)
             for glyph in segment.text:
                 x += cell_len(glyph)
                 if glyph.isspace():
@@ -139,11 +143,6 @@ def cells(
                     continue
                 if any(region.contains(x - 1, row) for region in inactive):
                     continue
-                if console:
-                    bold = bool(style.bold)
-                    pair = console_colour(fg, True, bold), console_colour(bg, False, False)
-                else:
-                    pair = truecolour(app, fg, True), truecolour(app, bg, False)
                 where = f"{name} row {row}: {line.strip()[:60]!r}"
                 yield Cell(*pair, is_large(glyph), where)
 
