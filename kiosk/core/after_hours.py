@@ -38,23 +38,8 @@ FLAGS = ("enabled", "blank_after_hours")
 def load_after_hours(f: Fields) -> AfterHoursPolicy:
     """Each bad value is named by file and key and keeps its default."""
     default = AfterHoursPolicy()
-    numbers: dict[str, int] = {}
-    for key, least in MINIMUMS.items():
-        fallback: int = getattr(default, key)
-        before = len(f.problems)
-        value = f.integer(key, fallback)
-        if len(f.problems) > before:
-            value = fallback
-        elif value < least:
-            f.problem(key, f"must be at least {least}, not {value}; using {fallback}")
-            value = fallback
-        numbers[key] = value
-    flags: dict[str, bool] = {}
-    for key in FLAGS:
-        fallback_flag: bool = getattr(default, key)
-        before = len(f.problems)
-        flag = f.flag(key, fallback_flag)
-        flags[key] = fallback_flag if len(f.problems) > before else flag
+    numbers = f.settings(MINIMUMS, default)
+    flags = f.switches(FLAGS, default)
     for key in f.unknown_keys():
         f.problem(key, "is not a known setting (a typo?)")
     return AfterHoursPolicy(

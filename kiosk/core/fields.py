@@ -7,7 +7,7 @@ file always gives the same kind of message: ``studio.toml: links.facebook.url: m
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,32 @@ class Fields:
     def flag(self, name: str, default: Any = MISSING) -> bool:
         value = self._get(name, default, (bool,), "true or false")
         return bool(value) if value is not None else bool(default is True)
+
+    def settings(self, minimums: Mapping[str, int], defaults: object) -> dict[str, int]:
+        """Whole numbers at or above their minimums; a bad one is named and keeps the default
+        (the attribute of that name on ``defaults``), so one typo never changes another."""
+        values: dict[str, int] = {}
+        for key, least in minimums.items():
+            fallback: int = getattr(defaults, key)
+            before = len(self.problems)
+            value = self.integer(key, fallback)
+            if len(self.problems) > before:
+                value = fallback  # wrong type: already named
+            elif value < least:
+                self.problem(key, f"must be at least {least}, not {value}; using {fallback}")
+                value = fallback
+            values[key] = value
+        return values
+
+    def switches(self, keys: Iterable[str], defaults: object) -> dict[str, bool]:
+        """true/false settings; a bad one is named and keeps the default (as ``settings``)."""
+        flags: dict[str, bool] = {}
+        for key in keys:
+            fallback: bool = getattr(defaults, key)
+            before = len(self.problems)
+            flag = self.flag(key, fallback)
+            flags[key] = fallback if len(self.problems) > before else flag
+        return flags
 
     def texts(self, name: str, default: Any = MISSING) -> list[str]:
         value = self._get(name, default, (list,), "a list of text")

@@ -231,18 +231,7 @@ def _studio_from(data: dict[str, Any] | None, problems: list[Problem]) -> Studio
 
 def _load_staff(f: Fields) -> StaffPolicy:
     """Each setting a whole number at or above its minimum; a bad one keeps its default."""
-    default = StaffPolicy()
-    values: dict[str, int] = {}
-    for key, least in STAFF_MINIMUMS.items():
-        fallback: int = getattr(default, key)
-        before = len(f.problems)
-        value = f.integer(key, fallback)
-        if len(f.problems) > before:
-            value = fallback  # wrong type: already named by Fields
-        elif value < least:
-            f.problem(key, f"must be at least {least}, not {value}; using {fallback}")
-            value = fallback
-        values[key] = value
+    values = f.settings(STAFF_MINIMUMS, StaffPolicy())
     _unknown(f)
     return StaffPolicy(**values)
 
@@ -250,23 +239,8 @@ def _load_staff(f: Fields) -> StaffPolicy:
 def _load_bookings(f: Fields) -> BookingPolicy:
     """Like [staff]: each bad value is named and keeps its default."""
     default = BookingPolicy()
-    numbers: dict[str, int] = {}
-    for key, least in BOOKING_MINIMUMS.items():
-        fallback: int = getattr(default, key)
-        before = len(f.problems)
-        value = f.integer(key, fallback)
-        if len(f.problems) > before:
-            value = fallback
-        elif value < least:
-            f.problem(key, f"must be at least {least}, not {value}; using {fallback}")
-            value = fallback
-        numbers[key] = value
-    flags: dict[str, bool] = {}
-    for key in BOOKING_FLAGS:
-        fallback_flag: bool = getattr(default, key)
-        before = len(f.problems)
-        flag = f.flag(key, fallback_flag)
-        flags[key] = fallback_flag if len(f.problems) > before else flag
+    numbers = f.settings(BOOKING_MINIMUMS, default)
+    flags = f.switches(BOOKING_FLAGS, default)
     words: dict[str, tuple[str, ...]] = {}
     for key in BOOKING_WORDS:
         fallback_words: tuple[str, ...] = getattr(default, key)
