@@ -15,6 +15,7 @@ from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.staff import StaffHome, StaffScreen
 from kiosk.ui.screens.staff_pin import PinScreen
+from tests.waiting import workers_ended
 
 PIN = "2468"
 FAR = date(2027, 6, 30)
@@ -84,7 +85,7 @@ async def settle(pilot: Pilot[int]) -> None:
     """Slow staff work (a worker) finished and its result applied to the screen."""
     app = pilot.app
     assert isinstance(app, KioskApp)
-    await app.workers.wait_for_complete()
+    await workers_ended(pilot)
     await until(pilot, lambda: not busy(app), "the slow work to finish")
     await pilot.pause()
 

@@ -61,6 +61,7 @@ from kiosk.ui.screens.front_desk import FrontDeskScreen
 from kiosk.ui.screens.staff import StaffHome
 from kiosk.ui.screens.staff_pin import CHECKING, NO_PIN, PinScreen
 from tests.staff_helpers import busy, screen_text, settle, type_pin, until
+from tests.waiting import wait_for, workers_ended
 
 FAST = 2**8  # scrypt cost for the pure-rule tests: the rules, not the cost, are under test
 NOW = datetime.fromisoformat("2026-11-23T10:00:00+00:00")
@@ -576,12 +577,16 @@ class Held:
 
     def __init__(self) -> None:
         self.go = threading.Event()
+        self.done = threading.Event()  # the real check has returned (or failed)
         self.started = 0
 
     def __call__(self, *args: object) -> object:
         self.started += 1
         self.go.wait(20)
-        return REAL_TRY(*args)  # type: ignore[arg-type]
+        try:
+            return REAL_TRY(*args)  # type: ignore[arg-type]
+        finally:
+            self.done.set()
 
 
 REAL_TRY = try_pin
@@ -637,8 +642,8 @@ async def test_esc_during_the_check_goes_back_and_the_try_still_counts(
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, FrontDeskScreen))
         held.go.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for(pilot, held.done.is_set, "the PIN check to finish")
+        await workers_ended(pilot)  # cancelled with its screen: that is no error
         # the result reached no screen: the front desk stays, nothing crashed
         assert isinstance(app.screen, FrontDeskScreen) and not pin_screen.is_attached
         assert "Wrong PIN" not in screen_text(app)

@@ -15,6 +15,7 @@ from typing import Any
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.worker import WorkerState
 
 from kiosk.ui.screens.idle import IdleScreen
 
@@ -32,6 +33,22 @@ async def wait_for(pilot: Pilot[int], condition: Callable[[], object], what: str
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {LIMIT:.0f} s for {what}")
         await asyncio.sleep(POLL)  # let real-time timers (the idle looks) come round
+
+
+async def workers_ended(pilot: Pilot[int]) -> None:
+    """Every worker of the app has ended: done, failed or cancelled.
+
+    `app.workers.wait_for_complete()` raises WorkerCancelled for a worker cancelled with its
+    screen (staff left while a thread worker ran), which on a loaded machine is still listed
+    when the test asks. A cancelled thread worker's thread may still be running: a test that
+    needs what it does waits on that first (e.g. a `done` event of the held job).
+    """
+    await wait_for(
+        pilot, lambda: all(w.is_finished for w in pilot.app.workers), "the workers to end"
+    )
+    await pilot.pause()
+    failed = [w for w in pilot.app.workers if w.state is WorkerState.ERROR]
+    assert not failed, failed  # as wait_for_complete would have raised
 
 
 async def idle_looked(pilot: Pilot[int]) -> None:
