@@ -36,6 +36,7 @@ from kiosk.store.summary import SUMMARY_FILE
 
 from ..terminal import ROOT, Terminal, kiosk_argv
 from .bench_checkin import make_studio
+from .bench_front_desk import first_paint
 
 ROUNDS = 9
 COLD_ROUNDS = 15  # the closest of the three to its goal: more rounds, a steadier median
@@ -144,7 +145,7 @@ def test_cold_start_to_first_paint_does_not_grow_with_history(
         for name, directory in (("empty", empty), ("100k", big)):
             kiosk = Terminal(kiosk_argv("--data", str(directory), "run"), size=(COLS, ROWS))
             try:
-                painted = kiosk.wait_for(b"Fast Track EMS") - kiosk.started
+                painted = kiosk.wait_for(first_paint()) - kiosk.started
                 worked = kiosk.cpu_seconds()
             finally:
                 kiosk.stop()

@@ -29,6 +29,7 @@ from kiosk.core.programmes import Phase, Programme, Step
 from kiosk.core.timer import WarmupTimer
 
 from ..terminal import DOWN, ENTER, F2, ROOT, Terminal, kiosk_argv
+from .bench_front_desk import first_paint
 
 COLS, ROWS = 100, 30
 WINDOW = 45.0
@@ -69,7 +70,7 @@ def test_player_cpu_against_the_idle_front_desk(tmp_path: Path) -> None:
     desk = start_kiosk(tmp_path / "desk", ROOT / "content")
     try:
         for kiosk in (player, desk):
-            kiosk.wait_for(b"Fast Track EMS")
+            kiosk.wait_for(first_paint())
         player.press(F2)
         player.wait_for(b"Lower-back care")
         player.press(DOWN, ENTER)
@@ -151,7 +152,7 @@ def test_timer_end_error_over_a_real_sixty_second_programme(tmp_path: Path) -> N
     (content / "programmes" / "bench-minute.toml").write_text(MINUTE)
     kiosk = start_kiosk(tmp_path / "data", content)
     try:
-        kiosk.wait_for(b"Fast Track EMS")
+        kiosk.wait_for(first_paint())
         kiosk.press(F2)
         kiosk.wait_for(b"Bench minute")
         kiosk.press(ENTER)
