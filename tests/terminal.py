@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from fcntl import ioctl
 from pathlib import Path
 
+from .waiting import LIMIT
+
 ROOT = Path(__file__).resolve().parent.parent
 F2, DOWN, ENTER = b"\x1bOQ", b"\x1b[B", b"\r"
 # Textual would otherwise read settings meant for a developer's own terminal
@@ -67,6 +69,8 @@ class Terminal:
         self.master: int | None = master
         self.chunks: list[tuple[float, bytes]] = []
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)  # notified with each chunk read
+        self.closed = False  # nothing more will arrive
         self.reader = threading.Thread(target=self._read, args=(master,), daemon=True)
         self.reader.start()
 
@@ -75,11 +79,15 @@ class Terminal:
             try:
                 chunk = os.read(fd, 65536)
             except OSError:
+                chunk = b""
+            if not chunk:  # the program closed the terminal (it ended) or it was hung up
+                with self.arrived:
+                    self.closed = True
+                    self.arrived.notify_all()
                 return
-            if not chunk:
-                return
-            with self.lock:
+            with self.arrived:
                 self.chunks.append((time.monotonic(), chunk))
+                self.arrived.notify_all()
 
     @property
     def output(self) -> bytes:
@@ -101,25 +109,41 @@ class Terminal:
                 return t
         return None  # pragma: no cover - the marker was found in these chunks
 
-    def wait_for(self, marker: bytes, timeout: float = 30.0) -> float:
+    def wait_for(self, marker: bytes, timeout: float = LIMIT) -> float:
         """The monotonic time `marker` arrived; AssertionError if it never does."""
         deadline = time.monotonic() + timeout
         while True:
+            closed = self.closed  # looked at first: once closed, every chunk is in
             seen = self.seen_at(marker)
             if seen is not None:
                 return seen
-            if self.proc.poll() is not None or time.monotonic() > deadline:
+            if closed or time.monotonic() > deadline:
                 raise AssertionError(f"{marker!r} never appeared: {self.output[-2000:]!r}")
-            time.sleep(0.005)
+            self._more_output(deadline)
+
+    def _more_output(self, deadline: float) -> None:
+        """Until another chunk has arrived, the terminal closed, or the deadline passed."""
+        with self.arrived:
+            count = len(self.chunks)
+            self.arrived.wait_for(
+                lambda: len(self.chunks) > count or self.closed,
+                max(0.0, deadline - time.monotonic()),
+            )
 
     def type(self, data: bytes) -> None:
         assert self.master is not None
         os.write(self.master, data)
 
-    def press(self, *keys: bytes, gap: float = 0.2) -> None:
+    def press(self, *keys: bytes) -> None:
+        """Each key once the kiosk has answered the one before (drawn something after it)."""
+        deadline = time.monotonic() + LIMIT
         for key in keys:
+            with self.lock:
+                count = len(self.chunks)
             self.type(key)
-            time.sleep(gap)
+            while len(self.chunks) == count:
+                assert not self.closed and time.monotonic() < deadline, f"no answer to {key!r}"
+                self._more_output(deadline)
 
     def hang_up(self) -> None:
         """The terminal goes away (tmux window closed, ssh dropped)."""

@@ -8,11 +8,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import select
-import signal
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +17,8 @@ from kiosk.core.bookings import LONDON, new_booking
 from kiosk.core.members import Member, PackKind
 from kiosk.store import Store
 from kiosk.store.bookings import Bookings
+
+from .children import kill_after_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 CALENDARS = ROOT / "tests" / "data" / "calendars"
@@ -67,20 +66,8 @@ def run_and_kill(directory: Path, rng: random.Random) -> list[str]:
         stderr=subprocess.PIPE,
         cwd=ROOT,
     )
-    assert child.stdout is not None
-    out = b""
-    deadline = time.monotonic() + 60.0
-    while b"ready\n" not in out and time.monotonic() < deadline:
-        ready, _, _ = select.select([child.stdout], [], [], 0.05)
-        if ready:
-            chunk = os.read(child.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            out += chunk
-    time.sleep(rng.uniform(0.0, 0.6))  # somewhere in the middle of the syncs
-    child.send_signal(signal.SIGKILL)
-    rest, err = child.communicate(timeout=30)
-    out += rest
+    # after "ready" and a few syncs: in the middle of the next one
+    out, err = kill_after_lines(child, 1 + rng.randrange(12))
     assert b"Traceback" not in err, err.decode(errors="replace")
     lines = out.decode().split("\n")[:-1]  # a line cut off by the kill was never acknowledged
     return [line for line in lines if line in ("google", "outlook")]

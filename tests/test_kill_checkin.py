@@ -12,17 +12,16 @@ from __future__ import annotations
 import json
 import os
 import random
-import select
-import signal
 import subprocess
 import sys
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.core.members import Member, Pack, PackKind
 from kiosk.store import Store
+
+from .children import kill_after_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = 24
@@ -42,6 +41,7 @@ from kiosk.store import Store
 
 directory, run = Path(sys.argv[1]), int(sys.argv[2])
 day = datetime(2026, 9, 1, 7, 0, tzinfo=ZoneInfo("Europe/London")) + timedelta(days=3 * run)
+print("opening", flush=True)
 store = Store.open(directory)
 print("ready", flush=True)
 for n, member in enumerate(store.members()):
@@ -70,33 +70,20 @@ def seed(directory: Path) -> None:
 
 
 def run_and_kill(directory: Path, run: int, rng: random.Random) -> list[str]:
-    """One child, killed at a random moment; the visit ids it acknowledged."""
+    """One child, killed at a random point of its work; the visit ids it acknowledged."""
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(directory), str(run)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
     )
-    assert child.stdout is not None
-    out = b""
-    # now and then kill during start-up and the settling of an interrupted check-in
-    deadline = time.monotonic() + (rng.uniform(0.0, 0.25) if rng.random() < 0.2 else 30.0)
-    while b"ready\n" not in out and time.monotonic() < deadline:
-        ready, _, _ = select.select([child.stdout], [], [], 0.01)
-        if ready:
-            chunk = os.read(child.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            out += chunk
-    if b"ready\n" in out:
-        time.sleep(rng.uniform(0.0, 0.12))  # in the middle of checking people in
-    child.send_signal(signal.SIGKILL)
-    rest, err = child.communicate(timeout=30)
-    out += rest
+    # now and then kill during start-up and the settling of an interrupted check-in (right
+    # after "opening"), otherwise after "ready" and a few check-ins: in the middle of the next
+    out, err = kill_after_lines(child, 1 if rng.random() < 0.2 else 2 + rng.randrange(20))
     assert b"Traceback" not in err, err.decode(errors="replace")
     # a line cut off by the kill was never acknowledged: only whole lines count
     lines = out.decode().split("\n")[:-1]
-    return [line for line in lines if line not in ("ready", "done")]
+    return [line for line in lines if line not in ("opening", "ready", "done")]
 
 
 def test_sigkill_at_random_points_loses_no_acknowledged_visit(data_dir: Path) -> None:
@@ -136,7 +123,7 @@ def test_the_kill_child_really_checks_in(data_dir: Path) -> None:
         check=True,
     )
     lines = done.stdout.decode().split()
-    assert lines[0] == "ready" and lines[-1] == "done" and len(lines) == MEMBERS + 2
+    assert lines[:2] == ["opening", "ready"] and lines[-1] == "done" and len(lines) == MEMBERS + 3
     with Store.open(data_dir) as store:
         assert store.visit_count() == MEMBERS
         start = datetime(2026, 9, 1, 7, 0, tzinfo=ZoneInfo("Europe/London"))

@@ -24,7 +24,7 @@ from kiosk.ui.screens.questions import QuestionsScreen
 from kiosk.ui.screens.register import RegisterScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.session import SessionKindScreen
-from kiosk.ui.widgets.band import BELL_GAP, BELLS, Outcome, ResultBand
+from kiosk.ui.widgets.band import BELLS, Outcome, ResultBand
 from tests.ui_checkin_helpers import (
     ALL_WELL,
     EVE,
@@ -284,7 +284,7 @@ async def test_not_found_after_enter_offers_registration(
         await pilot.press("enter")
         await pilot.pause()
         assert "NOT FOUND" in screen_text(app)
-        await pilot.pause(BELL_GAP * BELLS[Outcome.NOT_FOUND] + 0.3)
+        await wait_for(pilot, lambda: bells.count >= BELLS[Outcome.NOT_FOUND], "the bells")
         assert bells.count == BELLS[Outcome.NOT_FOUND]
         await pilot.press("f3")
         await pilot.pause()
