@@ -93,3 +93,15 @@ def test_the_kiosk_takes_keys_again_a_second_after_a_lone_paste_start(
     kiosk.type(START.encode() + b"zq")
     kiosk.type(b"x")  # typed on after the start: once the second is up, all three show
     kiosk.wait_for(b"zqx", timeout=60)
+
+
+def test_a_whole_paste_reaches_the_look_up_as_one_paste(
+    data_dir: Path, kiosks: list[Terminal]
+) -> None:
+    kiosk = Terminal(kiosk_argv("--data", str(data_dir), "run"))
+    kiosks.append(kiosk)
+    kiosk.wait_for(b"Fast Track")
+    kiosk.type(b"k")  # opens the look-up with "k" in it
+    kiosk.wait_for(b"Scan your card")
+    kiosk.type(START.encode() + b"wq" + END.encode())
+    kiosk.wait_for(b"kwq")

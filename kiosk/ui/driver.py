@@ -22,14 +22,14 @@ import os
 import selectors
 import signal
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from textual import events
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
-from kiosk.core.paste import PasteFilter, Piece
+from kiosk.core.paste import END, START, PasteFilter, Piece
 from kiosk.ui.console_blank import ConsoleBlanking
 
 if TYPE_CHECKING:
@@ -85,17 +85,28 @@ class KioskDriver(LinuxDriver):
             self.send_message(TerminalGone())
 
     def run_input_thread(self) -> None:
-        """Textual's input loop (LinuxDriver.run_input_thread) with the paste filter in front of
-        the parser and the hang-up noticed, instead of spinning on a terminal that reads empty."""
-        # Textual has no public input parser, nor a hook into it: a paste start with no end has
-        # no upstream issue of its own (closest: Textualize/textual#541, input that froze the
-        # parser with "no way to recover", and #564, which added bracketed paste). This is the
-        # kiosk's one use of a private Textual module; LinuxDriver.run_input_thread is public.
-        from textual._xterm_parser import XTermParser
+        """Textual's own input loop (LinuxDriver.run_input_thread), reading the terminal through
+        a pipe fed by `_pump`, which notices a hang-up and puts the paste filter in front.
 
+        Textual's input parser is private and has no hook: this keeps to its public loop and
+        gives it only what the filter let through, instead of spinning on a terminal that reads
+        empty. `fileno` is the pipe only while this thread runs: Textual touches the terminal's
+        settings before it starts and after it has been joined."""
+        terminal = self.fileno
+        read_end, write_end = os.pipe()
+        pump = threading.Thread(target=self._pump, args=(terminal, write_end), daemon=True)
+        pump.start()
+        self.fileno = read_end
+        try:
+            super().run_input_thread()
+        finally:
+            self.fileno = terminal
+            pump.join()  # it ends with the exit event, as this loop did
+            os.close(read_end)
+
+    def _pump(self, terminal: int, write_end: int) -> None:
         selector = selectors.SelectSelector()
-        selector.register(self.fileno, selectors.EVENT_READ)
-        parser = XTermParser()
+        selector.register(terminal, selectors.EVENT_READ)
         paste = PasteFilter()
         decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
         try:
@@ -103,25 +114,29 @@ class KioskDriver(LinuxDriver):
                 wait = HOLD_TICK_SECONDS if paste.held else TICK_SECONDS
                 if selector.select(wait):
                     try:
-                        data = os.read(self.fileno, 4096)
+                        data = os.read(terminal, 4096)
                     except OSError:  # EIO: the other end of the terminal has closed
                         data = b""
                     if not data:
                         self.hung_up()
-                        return
+                        # the pipe stays open (an ended pipe would read empty for ever, and
+                        # Textual's loop would spin on it) until the driver stops
+                        self.exit_event.wait()
+                        break
                     text = decode(data)
                     if text:
-                        self._parse(parser, paste.feed(text, time.monotonic()))
-                self._parse(parser, paste.tick(time.monotonic()))
-                for event in parser.tick():
-                    self.process_message(event)
+                        _pass_on(write_end, paste.feed(text, time.monotonic()))
+                _pass_on(write_end, paste.tick(time.monotonic()))
         finally:
             selector.close()
+            os.close(write_end)
 
-    def _parse(self, parser: Any, pieces: list[Piece]) -> None:
-        for piece in pieces:
-            if piece.pasted:
-                self.process_message(events.Paste(piece.text.replace("\x00", "")))
-            else:
-                for event in parser.feed(piece.text):
-                    self.process_message(event)
+
+def _pass_on(write_end: int, pieces: list[Piece]) -> None:
+    """What the filter let through, for Textual's parser: a whole paste in its markers again
+    (a start inside it taken out, as the filter does), typed keys as they came."""
+    for piece in pieces:
+        text = f"{START}{piece.text.replace(START, '')}{END}" if piece.pasted else piece.text
+        data = text.encode()
+        while data:
+            data = data[os.write(write_end, data) :]
