@@ -182,16 +182,14 @@ def load_questions(
     copy, else SHIPPED; a list with any problem is replaced whole by one of them (never a
     question left out)."""
     src = sources or Sources(directory, shipped=None)
-    before = len(problems)
     found = src.load(SCREENING_FILE, problems, _questions_from, whole=True, shipped=False)
-    if not found.shipped:  # the last good copy is asked, not the shipped questions
-        problems[before:] = [p for p in problems[before:] if p.message != ASKS_SHIPPED]
+    if found.shipped:  # not when the last good copy is asked
+        problems.append(Problem(SCREENING_FILE, "", ASKS_SHIPPED))
     return found
 
 
 def _questions_from(table: dict[str, Any] | None, problems: list[Problem]) -> Questions:
     if table is None:
-        problems.append(Problem(SCREENING_FILE, "", ASKS_SHIPPED))
         return SHIPPED
     fields = Fields(table, SCREENING_FILE, problems)
     before = len(problems)
@@ -207,7 +205,6 @@ def _questions_from(table: dict[str, Any] | None, problems: list[Problem]) -> Qu
     for key in fields.unknown_keys():
         fields.problem(key, "is not a screening setting (spelling?)")
     if not header_ok or screening is None or readiness is None:
-        problems.append(Problem(SCREENING_FILE, "", ASKS_SHIPPED))
         return SHIPPED
     return Questions(version, screening, readiness, other)
 
