@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import copy
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from kiosk.core.fields import Problem, read_toml
+from kiosk.core.fields import Problem, parse_toml, read_file
 
 T = TypeVar("T")
 
@@ -52,40 +51,31 @@ class Sources:
         name: str,
         problems: list[Problem],
         build: Callable[[dict[str, Any] | None, list[Problem]], T],
-        path: Path | None = None,
         *,
         whole: bool = False,
-        shipped: bool = True,
+        or_shipped: bool = True,
     ) -> T:
         """``build`` turns a parsed table (or None: no file) into a value, noting problems.
         With ``whole``, a file that parses but has any problem is replaced whole by its last
-        good copy (a programme, the terms: never a mix of two versions). Without ``shipped``
+        good copy (a programme, the terms: never a mix of two versions). Without ``or_shipped``
         only the last good copy is a fallback (the health questions have their own)."""
         own: list[Problem] = []
-        raw: list[bytes] = []
-        data = read_toml(path or self.directory / name, own, name, raw)
-        if data is not None:
-            self.loaded[name] = raw[0]
-        if whole and data is not None:
-            value = build(data, own)
+        text = read_file(self.directory / name, own, name)
+        data = None if text is None else parse_toml(text, name, own)
+        if text is None or data is None:
             problems += own
-            good = self._last_good(name) if own else None
-            if good is None:
-                return value
-            return self._use(name, problems, build, good, LAST_GOOD)
-        if data is None:
-            problems += own
-            found = self._fallback(name) if shipped else self._last_good_found(name)
-            if found is None:
-                return build(None, problems)
-            return self._use(name, problems, build, *found)
+            found = self._fallback(name, or_shipped)
+            return build(None, problems) if found is None else self._use(name, build, *found)
+        self.loaded[name] = text
         value = build(data, own)
         problems += own
         if not own:
             return value
-        found = self._fallback(name)
+        found = self._fallback(name, or_shipped and not whole)
         if found is None:
             return value
+        if whole:
+            return self._use(name, build, *found)
         table, whence = found
         patched = [p.key for p in own if p.key and _patch(data, table, _steps(p.key))]
         if not patched:
@@ -98,7 +88,6 @@ class Sources:
     def _use(
         self,
         name: str,
-        problems: list[Problem],
         build: Callable[[dict[str, Any] | None, list[Problem]], T],
         table: dict[str, Any],
         whence: str,
@@ -106,32 +95,19 @@ class Sources:
         self.fallbacks[name] = Problem(name, "", f"the kiosk uses the {whence} until this is fixed")
         return build(table, [])  # a fallback's own quirks are not the owner's to fix
 
-    def _last_good_found(self, name: str) -> tuple[dict[str, Any], str] | None:
-        table = self._last_good(name)
-        return (table, LAST_GOOD) if table is not None else None
-
-    def _last_good(self, name: str) -> dict[str, Any] | None:
+    def _fallback(self, name: str, or_shipped: bool) -> tuple[dict[str, Any], str] | None:
+        """The last good copy of ``name``, else (``or_shipped``) the shipped one, and which."""
         text = self.last_good.read(name) if self.last_good is not None else None
-        return _parse(text) if text is not None else None
-
-    def _fallback(self, name: str) -> tuple[dict[str, Any], str] | None:
-        if (table := self._last_good(name)) is not None:
+        if text is not None and (table := parse_toml(text, name, [])) is not None:
             return table, LAST_GOOD
-        shipped = self.shipped
-        if shipped is None or _same_dir(shipped, self.directory):
+        if not or_shipped or self.shipped is None or _same_dir(self.shipped, self.directory):
             return None  # the owner edits the shipped files themselves: no other copy
         try:
-            table = _parse((shipped / name).read_bytes())
+            text = (self.shipped / name).read_bytes()
         except OSError:
             return None
+        table = parse_toml(text, name, [])
         return (table, SHIPPED) if table is not None else None
-
-
-def _parse(text: bytes) -> dict[str, Any] | None:
-    try:
-        return tomllib.loads(text.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None
 
 
 def _same_dir(a: Path, b: Path) -> bool:

@@ -37,23 +37,24 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-def read_toml(
-    path: Path, problems: list[Problem], name: str | None = None, raw: list[bytes] | None = None
-) -> dict[str, Any] | None:
-    """Parse one TOML file; on failure note a problem naming the file and return None.
-    The bytes that parsed go into ``raw`` when given (to be kept as the last good copy)."""
-    label = name or path.name
+def read_file(path: Path, problems: list[Problem], label: str) -> bytes | None:
+    """A content file's bytes; when it cannot be read, note a problem naming it and return None."""
     try:
-        text = path.read_bytes()
-        table = tomllib.loads(text.decode("utf-8"))
-        if raw is not None:
-            raw.append(text)
-        return table
+        return path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(label, "", "file is missing"))
+    except OSError as e:
+        problems.append(Problem(label, "", f"cannot be read: {e}"))
+    return None
+
+
+def parse_toml(data: bytes, label: str, problems: list[Problem]) -> dict[str, Any] | None:
+    """Parse one TOML file's bytes; on failure note a problem naming the file and return None."""
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as e:
         problems.append(Problem(label, "", f"not valid TOML: {e}"))
-    except (OSError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
         problems.append(Problem(label, "", f"cannot be read: {e}"))
     return None
 

@@ -187,7 +187,7 @@ def load_programme(
         return _programme_from(table, label, exercises, problems)
 
     src = sources or Sources(path.parent.parent, shipped=None)
-    return src.load(label, problems, build, path, whole=True)
+    return src.load(label, problems, build, whole=True)
 
 
 def _programme_from(

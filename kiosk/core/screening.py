@@ -182,7 +182,7 @@ def load_questions(
     copy, else SHIPPED; a list with any problem is replaced whole by one of them (never a
     question left out)."""
     src = sources or Sources(directory, shipped=None)
-    found = src.load(SCREENING_FILE, problems, _questions_from, whole=True, shipped=False)
+    found = src.load(SCREENING_FILE, problems, _questions_from, whole=True, or_shipped=False)
     if found.shipped:  # not when the last good copy is asked
         problems.append(Problem(SCREENING_FILE, "", ASKS_SHIPPED))
     return found
