@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.fields import Fields
 
@@ -38,17 +38,11 @@ FLAGS = ("enabled", "blank_after_hours")
 def load_after_hours(f: Fields) -> AfterHoursPolicy:
     """Each bad value is named by file and key and keeps its default."""
     default = AfterHoursPolicy()
-    numbers = f.settings(MINIMUMS, default)
-    flags = f.switches(FLAGS, default)
+    # Any: mypy would hold each number against the true/false fields too
+    values: dict[str, Any] = {**f.settings(MINIMUMS, default), **f.switches(FLAGS, default)}
     for key in f.unknown_keys():
         f.problem(key, "is not a known setting (a typo?)")
-    return AfterHoursPolicy(
-        enabled=flags["enabled"],
-        move_minutes=numbers["move_minutes"],
-        start_after_minutes=numbers["start_after_minutes"],
-        wake_minutes=numbers["wake_minutes"],
-        blank_after_hours=flags["blank_after_hours"],
-    )
+    return AfterHoursPolicy(**values)
 
 
 @dataclass(frozen=True)

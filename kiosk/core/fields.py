@@ -127,12 +127,9 @@ class Fields:
         (the attribute of that name on ``defaults``), so one typo never changes another."""
         values: dict[str, int] = {}
         for key, least in minimums.items():
-            fallback: int = getattr(defaults, key)
-            before = len(self.problems)
-            value = self.integer(key, fallback)
-            if len(self.problems) > before:
-                value = fallback  # wrong type: already named
-            elif value < least:
+            fallback: int = getattr(defaults, key)  # at or above its minimum
+            value = self.integer(key, fallback)  # the fallback when of the wrong type
+            if value < least:
                 self.problem(key, f"must be at least {least}, not {value}; using {fallback}")
                 value = fallback
             values[key] = value
@@ -140,13 +137,7 @@ class Fields:
 
     def switches(self, keys: Iterable[str], defaults: object) -> dict[str, bool]:
         """true/false settings; a bad one is named and keeps the default (as ``settings``)."""
-        flags: dict[str, bool] = {}
-        for key in keys:
-            fallback: bool = getattr(defaults, key)
-            before = len(self.problems)
-            flag = self.flag(key, fallback)
-            flags[key] = fallback if len(self.problems) > before else flag
-        return flags
+        return {key: self.flag(key, getattr(defaults, key)) for key in keys}
 
     def texts(self, name: str, default: Any = MISSING) -> list[str]:
         value = self._get(name, default, (list,), "a list of text")

@@ -156,10 +156,7 @@ def accent_problem(accent: str, dark: bool) -> str:
 def load_theme(f: Fields) -> StudioTheme:
     """``[theme]``: each colour "#rrggbb"; a bad one keeps the default, a weak one is mended."""
     default = StudioTheme()
-    before = len(f.problems)
-    dark = f.flag("dark", default.dark)
-    if len(f.problems) > before:
-        dark = default.dark
+    dark = f.flag("dark", default.dark)  # the default when not true/false
     picked: dict[str, str] = {}
     for key, fallback, check, mend in (
         ("brand", default.brand, brand_problem, WHITE),
