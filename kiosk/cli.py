@@ -10,7 +10,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,14 +106,7 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
 
     os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)  # Ctrl+C, Ctrl+Z, Ctrl+\ stay keys
     log.info("kiosk starting (process %d)", os.getpid())
-    font = None
-    if os.environ.get("TERM") == "linux":  # the console font picks the QR style (qr_style auto)
-        from kiosk.console import active_font
-
-        found = active_font()
-        font = None if found is None else found.chars
-        log.info("console font: %s", "unknown" if found is None else found.source)
-    app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock, font=font)
+    app = KioskApp(content=content, store=open_for_the_kiosk, clock=clock, font=console_font())
     # What is loaded by now lives as long as the kiosk: a full collection need never walk
     # it again (one took 27 ms of the first paint, and every later one walked it all too).
     gc.freeze()
@@ -127,6 +120,19 @@ def _run_kiosk(args: argparse.Namespace, directory: Path) -> int:
     code = code if isinstance(code, int) else app.return_code or 0
     log.info("kiosk stopped with status %d", code)
     return code
+
+
+def console_font(environ: Mapping[str, str] = os.environ) -> frozenset[str] | None:
+    """The Linux console font's characters (TERM=linux): they pick the QR style (qr_style
+    auto). None elsewhere: a graphical terminal draws every glyph."""
+    if environ.get("TERM") != "linux":
+        return None  # and ctypes is not imported
+    from kiosk.console import active_font
+    from kiosk.store.log import log
+
+    found = active_font()
+    log.info("console font: %s", found.source)
+    return found.chars
 
 
 def _last_good(data: Path) -> LastGoodCopies:

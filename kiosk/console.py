@@ -15,7 +15,7 @@ import errno
 import fcntl
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,10 +74,6 @@ def _ioctl(fd: int, request: int, desc: UniMapDesc) -> object:
     return fcntl.ioctl(fd, request, desc)
 
 
-def on_console(environ: Mapping[str, str]) -> bool:
-    return environ.get("TERM", "") == "linux"
-
-
 def own_tty_font(ioctl: Ioctl | None = None) -> ConsoleFont | None:
     """The font of the console the kiosk runs on (its stdin or stdout)."""
     for stream in (sys.stdin, sys.stdout):
@@ -125,16 +121,10 @@ def font_file(path: Path) -> ConsoleFont | None:
 
 
 def active_font(
-    environ: Mapping[str, str] = os.environ,
-    setup: Path = CONSOLE_SETUP,
-    fonts: Path = Path(FONT_DIRECTORY),
-    ioctl: Ioctl | None = None,
-) -> ConsoleFont | None:
-    """The console font's characters when the kiosk runs on the Linux console (TERM=linux);
-    None elsewhere (a graphical terminal draws every glyph). On the console but unreadable both
-    ways: an empty set, so the kiosk draws what needs no glyph."""
-    if not on_console(environ):
-        return None
+    setup: Path = CONSOLE_SETUP, fonts: Path = Path(FONT_DIRECTORY), ioctl: Ioctl | None = None
+) -> ConsoleFont:
+    """The characters of the Linux console's font (asked only on the console: TERM=linux).
+    Unreadable both ways: an empty set, so the kiosk draws what needs no glyph."""
     if (found := own_tty_font(ioctl)) is not None:
         return found
     path = configured_font_file(setup, fonts)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import checkup, console
-from kiosk.cli import main
+from kiosk.cli import console_font, main
 from kiosk.core.consolefont import (
     console_setup_font,
     qr_styles,
@@ -147,7 +147,7 @@ def test_the_kiosks_own_tty_is_read_through_fcntl_ioctl(
         with open(slave, closefd=False) as tty:
             monkeypatch.setattr(sys, "stdin", tty)
             monkeypatch.setattr(fcntl, "ioctl", kernel)
-            found = console.active_font({"TERM": "linux"}, tmp_path / "none", tmp_path)
+            found = console.active_font(tmp_path / "none", tmp_path)
     finally:
         os.close(master)
         os.close(slave)
@@ -164,15 +164,15 @@ def test_without_the_map_the_font_console_setup_loads_is_read(tmp_path: Path) ->
         def refuse(fd: int, request: int, arg: object) -> int:
             raise OSError(errno.ENOTTY, "not a console")
 
-        found = console.active_font({"TERM": "linux"}, setup, tmp_path, refuse)
+        found = console.active_font(setup, tmp_path, refuse)
         assert found is not None and found.chars == frozenset(STOCK)
         assert found.source == "Uni2-TerminusBold32x16.psf.gz"
     # neither: on the console all the same, so only what needs no glyph
-    found = console.active_font({"TERM": "linux"}, tmp_path / "none", tmp_path, refuse)
+    found = console.active_font(tmp_path / "none", tmp_path, refuse)
     assert found is not None and found.chars == frozenset()
     assert qr_styles("auto", found.chars) == ("full", "compact")
     # not the console: a terminal that draws every glyph
-    assert console.active_font({"TERM": "xterm-256color"}, setup, tmp_path, refuse) is None
+    assert console_font({"TERM": "xterm-256color"}) is None
 
 
 # -- kiosk check ---------------------------------------------------------------------------------
