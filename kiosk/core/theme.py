@@ -17,6 +17,7 @@ from __future__ import annotations
 import colorsys
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from kiosk.core.fields import Fields
 
@@ -128,29 +129,31 @@ class StudioTheme:
         return out
 
 
-def brand_problem(brand: str, dark: bool) -> str:
-    """Why `brand` cannot be the background of white title text ("" when it can)."""
+def brand_problem(brand: str) -> tuple[str, str]:
+    """Why `brand` cannot be the background of white title text ("" when it can), and the
+    colour to use: a darker shade that can."""
     if contrast(brand, WHITE) >= TEXT_RATIO:
-        return ""
+        return "", brand
     better = nearest_readable(brand, WHITE, TEXT_RATIO)
     return (
         f"{brand} under white text is {contrast(brand, WHITE):.1f}:1, below the {TEXT_RATIO}:1 "
         f'WCAG AA needs; a darker shade such as "{better}" reads well (using it for now)'
-    )
+    ), better
 
 
-def accent_problem(accent: str, dark: bool) -> str:
-    """Why `accent` cannot be text on the background ("" when it can)."""
-    background = (DARK if dark else LIGHT)["background"]
+def accent_problem(accent: str, dark: bool) -> tuple[str, str]:
+    """Why `accent` cannot be text on the background ("" when it can), and the colour to use:
+    a shade that can."""
+    background = StudioTheme(dark=dark).base["background"]
     if contrast(accent, background) >= TEXT_RATIO:
-        return ""
+        return "", accent
     better = nearest_readable(accent, background, TEXT_RATIO)
     shade = "lighter" if dark else "darker"
     return (
         f"{accent} as text on the {'dark' if dark else 'light'} background ({background}) is "
         f"{contrast(accent, background):.1f}:1, below the {TEXT_RATIO}:1 WCAG AA needs; a "
         f'{shade} shade such as "{better}" reads well (using it for now)'
-    )
+    ), better
 
 
 def load_theme(f: Fields) -> StudioTheme:
@@ -158,9 +161,9 @@ def load_theme(f: Fields) -> StudioTheme:
     default = StudioTheme()
     dark = f.flag("dark", default.dark)  # the default when not true/false
     picked: dict[str, str] = {}
-    for key, fallback, check, mend in (
-        ("brand", default.brand, brand_problem, WHITE),
-        ("accent", DEFAULT_ACCENT if dark else LIGHT_ACCENT, accent_problem, ""),
+    for key, fallback, check in (
+        ("brand", default.brand, brand_problem),
+        ("accent", DEFAULT_ACCENT if dark else LIGHT_ACCENT, partial(accent_problem, dark=dark)),
     ):
         before = len(f.problems)
         value = f.text(key, fallback).strip()
@@ -169,12 +172,9 @@ def load_theme(f: Fields) -> StudioTheme:
         elif not _HEX.match(value):
             f.problem(key, f'must be a colour like "{fallback}" (#rrggbb), not {value!r}')
             value = fallback
-        value = value.lower()
-        problem = check(value, dark)
+        problem, value = check(value.lower())
         if problem:
             f.problem(key, problem)
-            against = mend or (DARK if dark else LIGHT)["background"]
-            value = nearest_readable(value, against, TEXT_RATIO)
         picked[key] = value
     for key in f.unknown_keys():
         f.problem(key, "is not a known setting (a typo?); the theme knows brand, accent, dark")
