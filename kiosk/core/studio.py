@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.core.after_hours import SECTION as AFTER_HOURS
 from kiosk.core.after_hours import AfterHoursPolicy, load_after_hours
+from kiosk.core.consolefont import QR_STYLES  # auto: by the console font
 from kiosk.core.fallbacks import Sources
 from kiosk.core.fields import Fields, Problem
 from kiosk.core.hours_text import NotHours, read_day
@@ -25,7 +26,6 @@ STUDIO_FILE = "studio.toml"
 SLIDES_FILE = "slides.toml"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-QR_STYLES = ("auto", "half", "full")  # auto: by the console font (kiosk/core/consolefont.py)
 
 # Slides must fit the text column of the smallest screen (80x24): about 40 columns by 9 lines.
 SLIDE_TITLE_MAX = 40
