@@ -162,8 +162,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     WARNING, PROBLEM = checkup.Level.WARNING, checkup.Level.PROBLEM
     directory = content_dir(args)
     content = load_content(directory, _last_good(data_dir(args)))
-    for problem in content.problems + content.fallback_notes:
-        print(problem.line)
+    for line in content.problem_lines:
+        print(line)
     if content.problems:
         print(f"{len(content.problems)} problem(s) in {directory}")
     else:

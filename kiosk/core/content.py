@@ -68,10 +68,15 @@ class Content:
         return self.front_problems + self._later.problems
 
     @property
+    def problem_lines(self) -> tuple[str, ...]:
+        """Each problem, then what each file falls back to: as `kiosk check` prints them."""
+        return tuple(p.line for p in self.problems + self.fallback_notes)
+
+    @property
     def staff_warnings(self) -> tuple[str, ...]:
         """Content problems staff must hear of at once, each worded as `kiosk check` words it;
         first, when the health questions are the kiosk's own, that."""
-        lines = tuple(p.line for p in self.problems + self.fallback_notes)
+        lines = self.problem_lines
         if not self.questions.shipped:
             return lines
         return (
