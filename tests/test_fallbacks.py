@@ -214,6 +214,25 @@ def test_a_copy_is_replaced_atomically(
     assert copies.read("studio.toml") == b'name = "New"\n'
 
 
+def test_each_new_folder_is_synced_into_its_parent(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.store.files
+
+    synced: list[Path] = []
+    real_fsync_dir = kiosk.store.files.fsync_dir
+
+    def fsync_dir(directory: Path) -> None:
+        synced.append(directory)
+        real_fsync_dir(directory)
+
+    monkeypatch.setattr(kiosk.store.files, "fsync_dir", fsync_dir)
+    copies = LastGoodCopies(data_dir)
+    assert copies.keep({"programmes/quick.toml": b'id = "quick"\n'}) == ["programmes/quick.toml"]
+    # content-last-good/ and programmes/ are both new: each one's entry reaches the disk
+    assert data_dir in synced and data_dir / LAST_GOOD_DIR in synced
+
+
 def test_a_name_outside_the_folder_is_refused(data_dir: Path) -> None:
     copies = LastGoodCopies(data_dir)
     assert copies.read("../kiosk.log") is None

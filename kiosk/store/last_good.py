@@ -33,16 +33,22 @@ class LastGoodCopies:
 
     def keep(self, copies: Mapping[str, bytes]) -> list[str]:
         """Write each copy that differs from the one kept, atomically; the names written."""
-        from kiosk.store.files import fsync_dir, write_atomic  # not needed before the paint
+        from kiosk.store.files import write_atomic  # not needed before the paint
 
-        written: list[str] = []
-        for name, text in sorted(copies.items()):
-            if self.read(name) == text:
-                continue
-            path = self.path(name)
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True)
-                fsync_dir(path.parent.parent)  # the new folder survives a power cut too
-            write_atomic(path, text)
-            written.append(name)
-        return written
+        changed = {name: text for name, text in sorted(copies.items()) if self.read(name) != text}
+        for folder in sorted({self.path(name).parent for name in changed}):
+            _make_folders(folder)
+        for name, text in changed.items():
+            write_atomic(self.path(name), text)
+        return list(changed)
+
+
+def _make_folders(folder: Path) -> None:
+    """``mkdir -p``, each new folder synced into its parent: it survives a power cut too."""
+    from kiosk.store.files import fsync_dir
+
+    if folder.is_dir():
+        return
+    _make_folders(folder.parent)
+    folder.mkdir(exist_ok=True)
+    fsync_dir(folder.parent)
