@@ -93,7 +93,6 @@ def agree_to_terms(terms: Terms) -> ComposeResult:
 
 class RegisterScreen(AsksBeforeLeaving):
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
 
     def __init__(
         self,
@@ -214,10 +213,6 @@ class RegisterScreen(AsksBeforeLeaving):
                 )
             )
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_leave()
-
 
 class RegistrationQuestions(AsksBeforeLeaving, QuestionsScreen):
     """The screening at registration: leaving it would lose the details, so it asks first."""
@@ -230,7 +225,6 @@ class ConsentScreen(AsksBeforeLeaving):
     FINISH_TEXT = "Finish registration"
     AUTO_FOCUS = "#other"
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
 
     def __init__(
         self,
@@ -306,10 +300,6 @@ class ConsentScreen(AsksBeforeLeaving):
 
     def filled(self) -> bool:
         return bool(self.details)  # asked again at check-in (ConsentAgainScreen): nothing to lose
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_leave()
 
 
 class WelcomeScreen(IdleScreen):
