@@ -298,9 +298,6 @@ class ConsentScreen(AsksBeforeLeaving):
         ask = member.see_trainer or any(self.answers.values()) or bool(other)
         self.kiosk.push_screen(WelcomeScreen(member, self.clock, WELCOME_SECONDS, ask))
 
-    def filled(self) -> bool:
-        return bool(self.details)  # asked again at check-in (ConsentAgainScreen): nothing to lose
-
 
 class WelcomeScreen(IdleScreen):
     """The new member's code as a QR code, to photograph and scan next time."""
@@ -455,6 +452,9 @@ class ConsentAgainScreen(ConsentScreen):
     ) -> None:
         super().__init__({}, answers, Terms(), clock, idle_seconds, more=more, questions=questions)
         self.title_text = f"{first_name}, your health questions"
+
+    def filled(self) -> bool:
+        return False  # nothing is kept until the check-in goes on: nothing to lose
 
     def keep(self, other: str, consent: bool) -> None:
         self.dismiss((other, consent))
