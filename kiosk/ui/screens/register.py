@@ -124,8 +124,8 @@ class RegisterScreen(AsksBeforeLeaving):
         for key, value in self.carried.items():
             self.query_one(f"#{key}", Input).value = value
         # the first field still to fill: the carried name is there to check, not to retype
-        empty = [key for key, _ in FIELDS if not self.values()[key]]
-        self.query_one(f"#{empty[0] if empty else 'first_name'}", Input).focus()
+        empty = next((key for key, value in self.values().items() if not value), "first_name")
+        self.query_one(f"#{empty}", Input).focus()
 
     def filled(self) -> bool:
         typed = any(value.strip() for value in self.values().values())
