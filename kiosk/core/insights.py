@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from abc import abstractmethod
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -96,7 +97,7 @@ class Insights:
             _one_line(best, call)
         rest: list[int] = []  # lapsed members on no other list: their line as it is
         for n in range(lapsed.count_under(LAPSED_DAYS[1])):
-            if lapsed.code(n) in best:
+            if lapsed.key(n)[2] in best:
                 _one_line(best, lapsed[n])
             else:
                 rest.append(n)
@@ -291,7 +292,31 @@ def _one_line(best: dict[str, Call], call: Call) -> None:
 Lapse = tuple[int, str, str, Member, list[Pack], date | None, bool]
 
 
-class Lapsed(Sequence[Call]):
+class LazyCalls(Sequence[Call]):
+    """Calls read as a list's items (an index from the end, a slice), each line got by
+    `_row` only when read."""
+
+    @overload
+    def __getitem__(self, n: int) -> Call: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[Call]: ...
+
+    def __getitem__(self, n: int | slice) -> Call | Sequence[Call]:
+        if isinstance(n, slice):
+            return [self._row(k) for k in range(*n.indices(len(self)))]
+        if n < 0:  # from the end, as a list's
+            n += len(self)
+            if n < 0:
+                raise IndexError("index out of range")
+        return self._row(n)
+
+    @abstractmethod
+    def _row(self, n: int) -> Call:
+        """The line at `n`, not negative; IndexError past the end."""
+
+
+class Lapsed(LazyCalls):
     """The lapsed members as calls, shortest lapse first. Each line's words are made when it
     is first read: thousands of members may have lapsed, and a screen shows a hundred."""
 
@@ -303,16 +328,7 @@ class Lapsed(Sequence[Call]):
     def __len__(self) -> int:
         return len(self._found)
 
-    @overload
-    def __getitem__(self, n: int) -> Call: ...
-
-    @overload
-    def __getitem__(self, n: slice) -> Sequence[Call]: ...
-
-    def __getitem__(self, n: int | slice) -> Call | Sequence[Call]:
-        if isinstance(n, slice):
-            return [self[k] for k in range(*n.indices(len(self)))]
-        n = range(len(self))[n]  # IndexError as a list's; negative from the end
+    def _row(self, n: int) -> Call:
         made = self._made.get(n)
         if made is None:
             made = self._made[n] = self._words(*self._found[n])
@@ -328,11 +344,7 @@ class Lapsed(Sequence[Call]):
 
     def key(self, n: int) -> tuple[int, str, str]:
         """The nth line's rank, name and code (its place in a list), without its words."""
-        rank, name, code, *_ = self._found[n]
-        return rank, name, code
-
-    def code(self, n: int) -> str:
-        return self._found[n][2]
+        return self._found[n][:3]
 
     def _words(
         self,
@@ -360,7 +372,7 @@ class Lapsed(Sequence[Call]):
         return _call(m, why, say, rank)
 
 
-class WeekCalls(Sequence[Call]):
+class WeekCalls(LazyCalls):
     """The week's calls: rows made already, or the number of a line of `lapsed`."""
 
     def __init__(self, rows: list[Call | int], lapsed: Lapsed) -> None:
@@ -370,15 +382,7 @@ class WeekCalls(Sequence[Call]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    @overload
-    def __getitem__(self, n: int) -> Call: ...
-
-    @overload
-    def __getitem__(self, n: slice) -> Sequence[Call]: ...
-
-    def __getitem__(self, n: int | slice) -> Call | Sequence[Call]:
-        if isinstance(n, slice):
-            return [self[k] for k in range(*n.indices(len(self)))]
+    def _row(self, n: int) -> Call:
         row = self._rows[n]
         return row if isinstance(row, Call) else self._lapsed[row]
 

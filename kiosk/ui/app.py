@@ -26,7 +26,7 @@ from kiosk.ui.console_blank import ConsoleBlanking
 from kiosk.ui.desk_notes import NOTES_SECONDS, DeskNotes, pin_missing, read_notes
 from kiosk.ui.lockdown import LockedDownApp
 from kiosk.ui.screens.front_desk import FrontDeskScreen
-from kiosk.ui.theme import textual_theme
+from kiosk.ui.theme import THEME_NAME, textual_theme
 from kiosk.ui.watchdog import Notifier
 
 if TYPE_CHECKING:  # the store loads after the first paint (see StoreOpener)
@@ -82,7 +82,7 @@ class KioskApp(LockedDownApp):
         self.clock = clock
         # the studio's colours ([theme] in studio.toml), which every .tcss names by role
         self.register_theme(textual_theme(content.studio.theme))
-        self.theme = "studio"
+        self.theme = THEME_NAME
         self.warnings = list(warnings)  # start-up warnings for staff (e.g. a restored file)
         # the one owner of keys on the check-in path (see route_key)
         self.type_ahead = TypeAhead(codes=self._codes)

@@ -56,19 +56,19 @@ class KioskDriver(LinuxDriver):
         signal.signal(signal.SIGCONT, signal.SIG_DFL)  # replaces Textual's "start again"
         signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # no suspend (Ctrl+Z is a key anyway)
         self.gone = False
-        self.kiosk = app
+        # the App's (KioskApp makes it in __init__; Textual makes the driver later, in run)
+        blanking = getattr(app, "console_blanking", None)
+        self.blanking = blanking if isinstance(blanking, ConsoleBlanking) else None
 
     def start_application_mode(self) -> None:
         super().start_application_mode()  # type: ignore[no-untyped-call]
-        blanking = getattr(self.kiosk, "console_blanking", None)
-        if isinstance(blanking, ConsoleBlanking) and sys.__stderr__ is not None:
+        if self.blanking is not None and sys.__stderr__ is not None:
             # Textual draws on standard error; through self.write, in turn with its output
-            blanking.attach(self.write, sys.__stderr__.fileno(), os.environ.get("TERM", ""))
+            self.blanking.attach(self.write, sys.__stderr__.fileno(), os.environ.get("TERM", ""))
 
     def stop_application_mode(self) -> None:
-        blanking = getattr(self.kiosk, "console_blanking", None)
-        if isinstance(blanking, ConsoleBlanking):
-            blanking.detach()  # nothing more goes through a writer that is stopping
+        if self.blanking is not None:
+            self.blanking.detach()  # nothing more goes through a writer that is stopping
         super().stop_application_mode()
 
     def write(self, data: str) -> None:

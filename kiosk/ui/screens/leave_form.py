@@ -90,12 +90,18 @@ class LeaveFormScreen(IdleScreen, ModalScreen[bool]):
 class AsksBeforeLeaving(IdleScreen):
     """A registration step: Esc, Cancel and idle time ask first when `filled()`."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
+
     def filled(self) -> bool:
         """Whether the client has put anything here (or in an earlier step) to lose."""
         return True
 
     def action_leave(self) -> None:
         self._ask(idle=False)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_leave()
 
     def idle_timeout(self) -> None:
         self._ask(idle=True)

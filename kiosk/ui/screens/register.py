@@ -93,7 +93,6 @@ def agree_to_terms(terms: Terms) -> ComposeResult:
 
 class RegisterScreen(AsksBeforeLeaving):
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
 
     def __init__(
         self,
@@ -125,8 +124,8 @@ class RegisterScreen(AsksBeforeLeaving):
         for key, value in self.carried.items():
             self.query_one(f"#{key}", Input).value = value
         # the first field still to fill: the carried name is there to check, not to retype
-        empty = [key for key, _ in FIELDS if not self.values()[key]]
-        self.query_one(f"#{empty[0] if empty else 'first_name'}", Input).focus()
+        empty = next((key for key, value in self.values().items() if not value), "first_name")
+        self.query_one(f"#{empty}", Input).focus()
 
     def filled(self) -> bool:
         typed = any(value.strip() for value in self.values().values())
@@ -214,10 +213,6 @@ class RegisterScreen(AsksBeforeLeaving):
                 )
             )
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_leave()
-
 
 class RegistrationQuestions(AsksBeforeLeaving, QuestionsScreen):
     """The screening at registration: leaving it would lose the details, so it asks first."""
@@ -230,7 +225,6 @@ class ConsentScreen(AsksBeforeLeaving):
     FINISH_TEXT = "Finish registration"
     AUTO_FOCUS = "#other"
     CSS_PATH: ClassVar[CSSPathType | None] = ["register.tcss", "../widgets/console.tcss"]
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=False)]
 
     def __init__(
         self,
@@ -303,13 +297,6 @@ class ConsentScreen(AsksBeforeLeaving):
             return
         ask = member.see_trainer or any(self.answers.values()) or bool(other)
         self.kiosk.push_screen(WelcomeScreen(member, self.clock, WELCOME_SECONDS, ask))
-
-    def filled(self) -> bool:
-        return bool(self.details)  # asked again at check-in (ConsentAgainScreen): nothing to lose
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_leave()
 
 
 class WelcomeScreen(IdleScreen):
@@ -465,6 +452,9 @@ class ConsentAgainScreen(ConsentScreen):
     ) -> None:
         super().__init__({}, answers, Terms(), clock, idle_seconds, more=more, questions=questions)
         self.title_text = f"{first_name}, your health questions"
+
+    def filled(self) -> bool:
+        return False  # nothing is kept until the check-in goes on: nothing to lose
 
     def keep(self, other: str, consent: bool) -> None:
         self.dismiss((other, consent))
